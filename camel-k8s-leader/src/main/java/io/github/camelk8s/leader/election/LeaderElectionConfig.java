@@ -1,0 +1,225 @@
+package io.github.camelk8s.leader.election;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import org.slf4j.event.Level;
+
+/**
+ * What one candidate competes for and how: the Lease (namespace/name), this candidate's identity, and the timings
+ * that make the election safe. Immutable; {@link Builder#build()} validates every rule and names the offending
+ * option and value in its message.
+ */
+public final class LeaderElectionConfig {
+
+    /** DNS-1123 subdomain, the rule for an object name such as a Lease's. */
+    private static final Pattern DNS_1123_SUBDOMAIN
+            = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /** DNS-1123 label, the rule for a namespace name. */
+    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_RENEWAL_INTERVAL = Duration.ofSeconds(2);
+
+    private final String namespace;
+    private final String leaseName;
+    private final String identity;
+    private final Duration leaseDuration;
+    private final Duration renewDeadline;
+    private final Duration retryPeriod;
+    private final Duration renewalInterval;
+    private final boolean releaseOnStop;
+    private final Level loggingLevel;
+
+    private LeaderElectionConfig(Builder b) {
+        this.namespace = b.namespace;
+        this.leaseName = b.leaseName;
+        this.identity = b.identity;
+        this.leaseDuration = b.leaseDuration;
+        this.renewDeadline = b.renewDeadline;
+        this.retryPeriod = b.retryPeriod;
+        this.renewalInterval = b.renewalInterval;
+        this.releaseOnStop = b.releaseOnStop;
+        this.loggingLevel = b.loggingLevel;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Namespace of the Lease. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Name of the Lease; every candidate of one election names the same Lease. */
+    public String leaseName() {
+        return leaseName;
+    }
+
+    /** This candidate's holderIdentity; must be unique among the candidates. */
+    public String identity() {
+        return identity;
+    }
+
+    /**
+     * How long followers wait, from when they first observe an unchanged record, before they consider it expired.
+     * Written as {@code leaseDurationSeconds}, rounded up to whole seconds. Default 15 s.
+     */
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
+    /**
+     * How long a leader keeps acting as leader without a successful renewal before it steps down. Must be less
+     * than leaseDuration: the difference is the margin that absorbs the delay between a leader sending a renewal
+     * and followers observing it. Default 10 s.
+     */
+    public Duration renewDeadline() {
+        return renewDeadline;
+    }
+
+    /** How often a candidate retries a failed API call, and polls while the watch is down. Default 2 s. */
+    public Duration retryPeriod() {
+        return retryPeriod;
+    }
+
+    /** How often the leader renews the Lease. Must be less than renewDeadline. Default 2 s. */
+    public Duration renewalInterval() {
+        return renewalInterval;
+    }
+
+    /** Whether a leader clears the holder when stopped, so a follower takes over at once. Default true. */
+    public boolean releaseOnStop() {
+        return releaseOnStop;
+    }
+
+    /** The level at which leadership changes are logged. Default INFO. */
+    public Level loggingLevel() {
+        return loggingLevel;
+    }
+
+    /** leaseDuration as the whole seconds written to the Lease record (rounded up, so never shorter). */
+    public int leaseDurationSeconds() {
+        long millis = leaseDuration.toMillis();
+        return (int) ((millis + 999) / 1000);
+    }
+
+    public Builder toBuilder() {
+        return builder().namespace(namespace).leaseName(leaseName).identity(identity)
+                .leaseDuration(leaseDuration).renewDeadline(renewDeadline).retryPeriod(retryPeriod)
+                .renewalInterval(renewalInterval).releaseOnStop(releaseOnStop).loggingLevel(loggingLevel);
+    }
+
+    @Override
+    public String toString() {
+        return "Lease " + namespace + "/" + leaseName + " as " + identity + " (leaseDuration=" + leaseDuration
+               + ", renewDeadline=" + renewDeadline + ", retryPeriod=" + retryPeriod
+               + ", renewalInterval=" + renewalInterval + ", releaseOnStop=" + releaseOnStop + ")";
+    }
+
+    public static final class Builder {
+        private String namespace = "default";
+        private String leaseName;
+        private String identity;
+        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private Duration renewDeadline = DEFAULT_RENEW_DEADLINE;
+        private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
+        private Duration renewalInterval = DEFAULT_RENEWAL_INTERVAL;
+        private boolean releaseOnStop = true;
+        private Level loggingLevel = Level.INFO;
+
+        private Builder() {
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        public Builder leaseName(String leaseName) {
+            this.leaseName = leaseName;
+            return this;
+        }
+
+        public Builder identity(String identity) {
+            this.identity = identity;
+            return this;
+        }
+
+        public Builder leaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+            return this;
+        }
+
+        public Builder renewDeadline(Duration renewDeadline) {
+            this.renewDeadline = renewDeadline;
+            return this;
+        }
+
+        public Builder retryPeriod(Duration retryPeriod) {
+            this.retryPeriod = retryPeriod;
+            return this;
+        }
+
+        public Builder renewalInterval(Duration renewalInterval) {
+            this.renewalInterval = renewalInterval;
+            return this;
+        }
+
+        public Builder releaseOnStop(boolean releaseOnStop) {
+            this.releaseOnStop = releaseOnStop;
+            return this;
+        }
+
+        public Builder loggingLevel(Level loggingLevel) {
+            this.loggingLevel = loggingLevel;
+            return this;
+        }
+
+        /** Validates every rule, one per line, and builds; the message names the option and its value. */
+        public LeaderElectionConfig build() {
+            require(leaseName != null && !leaseName.isEmpty(), "leaseName", leaseName, "must not be empty");
+            require(leaseName.length() <= 253 && DNS_1123_SUBDOMAIN.matcher(leaseName).matches(), "leaseName",
+                    leaseName, "must be a DNS-1123 subdomain: lower case letters, digits, '-' and '.', "
+                                   + "starting and ending with a letter or digit, at most 253 characters");
+            require(namespace != null && namespace.length() <= 63 && DNS_1123_LABEL.matcher(namespace).matches(),
+                    "namespace", namespace, "must be a DNS-1123 label: lower case letters, digits and '-', "
+                                            + "starting and ending with a letter or digit, at most 63 characters");
+            require(identity != null && !identity.isBlank(), "identity", identity, "must not be empty");
+            requirePositive("leaseDuration", leaseDuration);
+            requirePositive("renewDeadline", renewDeadline);
+            requirePositive("retryPeriod", retryPeriod);
+            requirePositive("renewalInterval", renewalInterval);
+            require(leaseDuration.compareTo(Duration.ofSeconds(1)) >= 0, "leaseDuration", format(leaseDuration),
+                    "must be at least 1s (the Lease records whole seconds)");
+            require(renewDeadline.compareTo(leaseDuration) < 0, "renewDeadline", format(renewDeadline),
+                    "must be less than leaseDuration (" + format(leaseDuration) + ")");
+            require(retryPeriod.compareTo(renewDeadline) < 0, "retryPeriod", format(retryPeriod),
+                    "must be less than renewDeadline (" + format(renewDeadline) + ")");
+            require(renewalInterval.compareTo(renewDeadline) < 0, "renewalInterval", format(renewalInterval),
+                    "must be less than renewDeadline (" + format(renewDeadline) + ")");
+            require(loggingLevel != null, "loggingLevel", null, "must be set");
+            return new LeaderElectionConfig(this);
+        }
+
+        private static void requirePositive(String option, Duration value) {
+            require(value != null, option, null, "must be set");
+            require(!value.isNegative() && !value.isZero(), option, format(value), "must be greater than 0");
+        }
+
+        private static void require(boolean rule, String option, Object value, String why) {
+            if (!rule) {
+                throw new IllegalArgumentException(
+                        "Invalid k8s-leader option " + option + "=" + Objects.toString(value) + ": " + why);
+            }
+        }
+    }
+
+    static String format(Duration d) {
+        return d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.camelk8s.leader.election;
+
+import java.net.HttpURLConnection;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * The three calls the election needs on one Lease. Writes are a create (fails if the Lease exists) or an update
+ * carrying the resourceVersion that was read (fails if anyone wrote since): never a replace, which would silently
+ * overwrite another candidate's acquisition. Both failures surface as {@link LeaseConflictException}, judged by
+ * the HTTP code alone because the API server's reason varies (a real one says Conflict or AlreadyExists, the mock
+ * server Invalid).
+ */
+final class LeaseApi {
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+
+    LeaseApi(KubernetesClient client, String namespace, String name) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+    }
+
+    /** The Lease as the API server has it now, or null if there is none. */
+    Lease get() {
+        try {
+            return client.leases().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw describe("get", e);
+        }
+    }
+
+    Lease create(LeaseRecord record) {
+        try {
+            return client.leases().inNamespace(namespace).resource(record.toLease(namespace, name, null)).create();
+        } catch (KubernetesClientException e) {
+            throw conflictOrDescribe("create", e);
+        }
+    }
+
+    /** Writes the record only if the Lease is still at {@code resourceVersion}. */
+    Lease update(LeaseRecord record, String resourceVersion) {
+        try {
+            return client.leases().inNamespace(namespace).resource(record.toLease(namespace, name, resourceVersion))
+                    .update();
+        } catch (KubernetesClientException e) {
+            throw conflictOrDescribe("update", e);
+        }
+    }
+
+    private RuntimeException conflictOrDescribe(String verb, KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+            return new LeaseConflictException(
+                    "Lease " + namespace + "/" + name + " changed before " + verb + " (HTTP 409)", e);
+        }
+        return describe(verb, e);
+    }
+
+    /** Adds what an operator needs to act on the failure: the verb, the lease and, for 403, the missing RBAC. */
+    private KubernetesClientException describe(String verb, KubernetesClientException e) {
+        String what = "Cannot " + verb + " Lease " + namespace + "/" + name;
+        if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
+            what += " (HTTP 403 Forbidden): grant the service account '" + verb
+                    + "' on leases.coordination.k8s.io in namespace " + namespace;
+        } else if (e.getCode() > 0) {
+            what += " (HTTP " + e.getCode() + ")";
+        }
+        return new KubernetesClientException(what + ": " + e.getMessage(), e.getCode(), e.getStatus());
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.camelk8s.leader.election;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One informer on the Leases of a namespace, shared by every elector of that namespace, fanning each event out
+ * to the electors of the Lease it names. One watch connection per namespace rather than per Lease keeps a
+ * thousand elections as cheap on the API server as one.
+ * <p>
+ * The informer relists and rewatches by itself after any failure (with back-off); while it is not watching,
+ * electors fall back to polling, so a broken watch costs latency, never safety.
+ */
+final class NamespaceLeaseWatch implements ResourceEventHandler<Lease> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceLeaseWatch.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Map<String, List<LeaseObserver>> observers = new ConcurrentHashMap<>();
+    private SharedIndexInformer<Lease> informer;
+
+    NamespaceLeaseWatch(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    synchronized void start() {
+        if (informer != null) {
+            return;
+        }
+        informer = client.leases().inNamespace(namespace).runnableInformer(0);
+        informer.addEventHandler(this);
+        informer.exceptionHandler((started, t) -> {
+            // keep retrying whatever the failure (403, unreachable server, ...): the electors report it through
+            // their own calls and poll meanwhile, and the watch must come back when the cause is fixed
+            LOG.debug("Watch on Leases in namespace {} failed, retrying: {}", namespace, t.toString());
+            return true;
+        });
+        informer.start().whenComplete((ok, t) -> {
+            if (t != null) {
+                LOG.warn("Watch on Leases in namespace {} could not start: {}", namespace, t.toString());
+            }
+        });
+    }
+
+    synchronized void stop() {
+        if (informer != null) {
+            informer.stop();
+            informer = null;
+        }
+    }
+
+    /** Whether events are flowing now; when false, electors must poll to notice changes. */
+    synchronized boolean isWatching() {
+        return informer != null && informer.isWatching();
+    }
+
+    void addObserver(String leaseName, LeaseObserver observer) {
+        observers.computeIfAbsent(leaseName, n -> new CopyOnWriteArrayList<>()).add(observer);
+    }
+
+    /** Removes the observer; returns true when this watch has no observers left. */
+    boolean removeObserver(String leaseName, LeaseObserver observer) {
+        observers.computeIfPresent(leaseName, (n, list) -> {
+            list.remove(observer);
+            return list.isEmpty() ? null : list;
+        });
+        return observers.isEmpty();
+    }
+
+    @Override
+    public void onAdd(Lease lease) {
+        for (LeaseObserver o : observersOf(lease)) {
+            o.leaseChanged(lease);
+        }
+    }
+
+    @Override
+    public void onUpdate(Lease oldLease, Lease newLease) {
+        for (LeaseObserver o : observersOf(newLease)) {
+            o.leaseChanged(newLease);
+        }
+    }
+
+    @Override
+    public void onDelete(Lease lease, boolean deletedFinalStateUnknown) {
+        for (LeaseObserver o : observersOf(lease)) {
+            o.leaseDeleted(lease);
+        }
+    }
+
+    private List<LeaseObserver> observersOf(Lease lease) {
+        return observers.getOrDefault(lease.getMetadata().getName(), List.of());
+    }
+}
