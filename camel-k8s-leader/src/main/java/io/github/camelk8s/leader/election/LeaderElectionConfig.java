@@ -115,6 +115,26 @@ public final class LeaderElectionConfig {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LeaderElectionConfig that)) {
+            return false;
+        }
+        return namespace.equals(that.namespace) && leaseName.equals(that.leaseName) && identity.equals(that.identity)
+               && leaseDuration.equals(that.leaseDuration) && renewDeadline.equals(that.renewDeadline)
+               && retryPeriod.equals(that.retryPeriod) && renewalInterval.equals(that.renewalInterval)
+               && releaseOnStop == that.releaseOnStop && loggingLevel == that.loggingLevel;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(namespace, leaseName, identity, leaseDuration, renewDeadline, retryPeriod,
+                renewalInterval, releaseOnStop, loggingLevel);
+    }
+
+    @Override
     public String toString() {
         return "Lease " + namespace + "/" + leaseName + " as " + identity + " (leaseDuration=" + leaseDuration
                + ", renewDeadline=" + renewDeadline + ", retryPeriod=" + retryPeriod

@@ -1,0 +1,183 @@
+package io.github.camelk8s.leader;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.camelk8s.leader.election.LeaderElectionConfig;
+import io.github.camelk8s.leader.election.LeaseElector;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.ObjectHelper;
+import org.slf4j.event.Level;
+
+/**
+ * Leader election on a Kubernetes Lease. Its options are the defaults of every {@code k8s-leader:} endpoint and
+ * {@link K8sLeaderRoutePolicy} in the CamelContext, and it owns the electors they share.
+ */
+@Component(K8sLeaderConstants.SCHEME)
+public class K8sLeaderComponent extends DefaultComponent {
+
+    static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+    @Metadata
+    private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
+    @Metadata(label = "advanced", autowired = true,
+              description = "The Kubernetes client to use. Default: one from the registry, else one built from the "
+                            + "default configuration (in-cluster service account or KUBECONFIG).")
+    private KubernetesClient kubernetesClient;
+
+    private final SharedLeaseElectors electors = new SharedLeaseElectors();
+    /** Distinguishes this CamelContext's candidates from another context's in the same pod. */
+    private final String identitySuffix = randomSuffix();
+    private KubernetesClient ownedClient;
+
+    public K8sLeaderComponent() {
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (ObjectHelper.isEmpty(remaining)) {
+            throw new IllegalArgumentException("Invalid k8s-leader option leaseName='': the URI must name the Lease, "
+                                               + "as in k8s-leader:my-lease");
+        }
+        K8sLeaderEndpoint endpoint = new K8sLeaderEndpoint(uri, this, remaining, configuration.copy());
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    public K8sLeaderConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** The default options for every endpoint and policy of this component. */
+    public void setConfiguration(K8sLeaderConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    public KubernetesClient getKubernetesClient() {
+        return kubernetesClient;
+    }
+
+    public void setKubernetesClient(KubernetesClient kubernetesClient) {
+        this.kubernetesClient = kubernetesClient;
+    }
+
+    /**
+     * Joins the election on a Lease with the given options: the elector is shared with every other user of the
+     * same Lease in this CamelContext. Fails with a message naming the option and value when an option is invalid.
+     */
+    LeaseElector joinElection(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
+        KubernetesClient effectiveClient = client != null ? client : defaultClient();
+        return electors.join(toElectionConfig(leaseName, options, effectiveClient), effectiveClient);
+    }
+
+    void leaveElection(LeaseElector elector) {
+        electors.leave(elector);
+    }
+
+    LeaderElectionConfig toElectionConfig(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
+        return LeaderElectionConfig.builder()
+                .leaseName(leaseName)
+                .namespace(options.getNamespace() != null ? options.getNamespace() : defaultNamespace(client))
+                .identity(options.getIdentity() != null ? options.getIdentity() : defaultIdentity())
+                .leaseDuration(duration("leaseDuration", options.getLeaseDuration()))
+                .renewDeadline(duration("renewDeadline", options.getRenewDeadline()))
+                .retryPeriod(duration("retryPeriod", options.getRetryPeriod()))
+                .renewalInterval(duration("renewalInterval", options.getRenewalInterval()))
+                .releaseOnStop(options.isReleaseOnStop())
+                .loggingLevel(toSlf4j(options.getLoggingLevel()))
+                .build();
+    }
+
+    private static Duration duration(String option, long millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException(
+                    "Invalid k8s-leader option " + option + "=" + millis + "ms: must be greater than 0");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    private static Level toSlf4j(org.apache.camel.LoggingLevel level) {
+        return switch (level) {
+            case ERROR -> Level.ERROR;
+            case WARN -> Level.WARN;
+            case INFO -> Level.INFO;
+            case DEBUG -> Level.DEBUG;
+            case TRACE, OFF -> Level.TRACE;
+        };
+    }
+
+    private synchronized KubernetesClient defaultClient() {
+        if (kubernetesClient != null) {
+            return kubernetesClient;
+        }
+        if (ownedClient == null) {
+            ownedClient = new KubernetesClientBuilder().build();
+        }
+        return ownedClient;
+    }
+
+    /** The pod's own namespace where it can be known, so the Lease lives beside the workload by default. */
+    static String defaultNamespace(KubernetesClient client) {
+        if (Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)) {
+            try {
+                String ns = Files.readString(SERVICE_ACCOUNT_NAMESPACE, StandardCharsets.UTF_8).trim();
+                if (!ns.isEmpty()) {
+                    return ns;
+                }
+            } catch (IOException e) {
+                // fall through to the next source
+            }
+        }
+        String env = System.getenv("POD_NAMESPACE");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        String configured = client.getConfiguration().getNamespace();
+        return configured != null && !configured.isBlank() ? configured : "default";
+    }
+
+    String defaultIdentity() {
+        String base = System.getenv("POD_NAME");
+        if (base == null || base.isBlank()) {
+            base = System.getenv("HOSTNAME");
+        }
+        if (base == null || base.isBlank()) {
+            try {
+                base = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                base = "camel";
+            }
+        }
+        return base.trim() + "-" + identitySuffix;
+    }
+
+    private static String randomSuffix() {
+        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        StringBuilder suffix = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            suffix.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return suffix.toString();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        electors.close();
+        if (ownedClient != null) {
+            ownedClient.close();
+            ownedClient = null;
+        }
+        super.doStop();
+    }
+}

@@ -1,0 +1,372 @@
+package io.github.camelk8s.leader;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.election.LeaseElector;
+import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.election.LeadershipListener;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs its routes only in the pod that leads a Lease: they do not start with the CamelContext, start when this
+ * pod is ELECTED and stop when it is LOST. Every exchange is also checked as it begins: if this pod's leadership
+ * is not locally valid at that moment (for example after a long pause, before the step-down has stopped the
+ * route), the exchange fails with {@link LeadershipLostException} instead of running.
+ * <p>
+ * Options not set here are taken from the {@code k8s-leader} component's configuration.
+ */
+public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderRoutePolicy.class);
+
+    private CamelContext camelContext;
+    private String leaseName;
+    private String namespace;
+    private String identity;
+    private Duration leaseDuration;
+    private Duration renewDeadline;
+    private Duration retryPeriod;
+    private Duration renewalInterval;
+    private LoggingLevel loggingLevel;
+    private Boolean awaitLeadership;
+    private Duration awaitLeadershipTimeout;
+    private Boolean releaseOnStop;
+    private KubernetesClient kubernetesClient;
+
+    private final Set<Route> routes = new CopyOnWriteArraySet<>();
+    private final LeadershipListener listener = new Listener();
+    private final ContextStartedNotifier contextStarted = new ContextStartedNotifier();
+    /** Serialises starting and stopping the routes; never held while joining or leaving the election. */
+    private final Object routeLock = new Object();
+    private volatile LeaseElector elector;
+    private volatile boolean leading;
+
+    public K8sLeaderRoutePolicy() {
+    }
+
+    public K8sLeaderRoutePolicy(String leaseName) {
+        this.leaseName = leaseName;
+    }
+
+    @Override
+    public void onInit(Route route) {
+        super.onInit(route);
+        if (camelContext == null) {
+            camelContext = route.getCamelContext();
+        }
+        route.setAutoStartup(false);
+        routes.add(route);
+        LOG.debug("Route {} runs only while this pod leads Lease {}", route.getId(), leaseName);
+        join();
+        if (leading) {
+            // a route added to a running context while we lead starts like the others did
+            startRoutes();
+        }
+    }
+
+    @Override
+    public void onRemove(Route route) {
+        routes.remove(route);
+        super.onRemove(route);
+    }
+
+    @Override
+    public void onExchangeBegin(Route route, Exchange exchange) {
+        LeaseElector current = elector;
+        if (current == null || !current.isLeader()) {
+            exchange.setException(new LeadershipLostException(
+                    "Route " + route.getId() + " is leader-only and this pod does not hold a valid leadership of Lease "
+                                                              + leaseName + " now; exchange refused",
+                    exchange));
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        join();
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        // shutdown, not stop: a route stopped because leadership was lost stops this policy with it, and must stay
+        // in the election to be started again when this pod is next elected
+        leave();
+        super.doShutdown();
+    }
+
+    private synchronized void join() {
+        if (elector != null) {
+            return;
+        }
+        if (camelContext == null) {
+            throw new IllegalStateException("K8sLeaderRoutePolicy for Lease " + leaseName + " has no CamelContext");
+        }
+        K8sLeaderComponent component = camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
+        K8sLeaderConfiguration options = effectiveOptions(component.getConfiguration());
+        camelContext.getManagementStrategy().addEventNotifier(contextStarted);
+        elector = component.joinElection(leaseName, options, kubernetesClient);
+        elector.addListener(listener);
+        try {
+            AwaitLeadership.await(elector, options);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void leave() {
+        LeaseElector current;
+        synchronized (this) {
+            current = elector;
+            elector = null;
+        }
+        if (current == null) {
+            return;
+        }
+        // outside the lock: the last user's leave stops the elector, which waits for LOST to reach its listeners
+        current.removeListener(listener);
+        camelContext.getManagementStrategy().removeEventNotifier(contextStarted);
+        camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).leaveElection(current);
+        leading = false;
+    }
+
+    K8sLeaderConfiguration effectiveOptions(K8sLeaderConfiguration defaults) {
+        if (leaseName == null || leaseName.isEmpty()) {
+            throw new IllegalArgumentException("Invalid k8s-leader option leaseName=" + leaseName
+                                               + ": K8sLeaderRoutePolicy needs the name of the Lease");
+        }
+        K8sLeaderConfiguration options = defaults.copy();
+        if (namespace != null) {
+            options.setNamespace(namespace);
+        }
+        if (identity != null) {
+            options.setIdentity(identity);
+        }
+        if (leaseDuration != null) {
+            options.setLeaseDuration(leaseDuration.toMillis());
+        }
+        if (renewDeadline != null) {
+            options.setRenewDeadline(renewDeadline.toMillis());
+        }
+        if (retryPeriod != null) {
+            options.setRetryPeriod(retryPeriod.toMillis());
+        }
+        if (renewalInterval != null) {
+            options.setRenewalInterval(renewalInterval.toMillis());
+        }
+        if (loggingLevel != null) {
+            options.setLoggingLevel(loggingLevel);
+        }
+        if (awaitLeadership != null) {
+            options.setAwaitLeadership(awaitLeadership);
+        }
+        if (awaitLeadershipTimeout != null) {
+            options.setAwaitLeadershipTimeout(awaitLeadershipTimeout.toMillis());
+        }
+        if (releaseOnStop != null) {
+            options.setReleaseOnStop(releaseOnStop);
+        }
+        return options;
+    }
+
+    /** Whether this pod leads the Lease and its leadership is locally valid now. */
+    public boolean isLeader() {
+        LeaseElector current = elector;
+        return current != null && current.isLeader();
+    }
+
+    private void startRoutes() {
+        synchronized (routeLock) {
+            if (!leading || elector == null || !camelContext.isStarted()) {
+                // not yet: the CamelContextStartedEvent will start them if we still lead then
+                return;
+            }
+            for (Route route : routes) {
+                ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
+                if (status == null || status.isStartable()) {
+                    try {
+                        LOG.debug("Starting route {}: this pod leads Lease {}", route.getId(), leaseName);
+                        camelContext.getRouteController().startRoute(route.getId());
+                    } catch (Exception e) {
+                        handleException(e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void stopRoutes() {
+        synchronized (routeLock) {
+            if (camelContext.isStopping() || camelContext.isStopped()) {
+                // the context is shutting the routes down itself, before this policy leaves the election
+                return;
+            }
+            for (Route route : routes) {
+                ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
+                if (status != null && status.isStoppable()) {
+                    try {
+                        LOG.debug("Stopping route {}: this pod no longer leads Lease {}", route.getId(), leaseName);
+                        stopRoute(route);
+                    } catch (Exception e) {
+                        handleException(e);
+                    }
+                }
+            }
+        }
+    }
+
+    private final class Listener implements LeadershipListener {
+        @Override
+        public void elected(LeaseRecord record) {
+            leading = true;
+            startRoutes();
+        }
+
+        @Override
+        public void lost(LeaseRecord lastKnown) {
+            leading = false;
+            stopRoutes();
+        }
+    }
+
+    private final class ContextStartedNotifier extends SimpleEventNotifierSupport {
+        ContextStartedNotifier() {
+            setIgnoreExchangeEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.CamelContextStartedEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            startRoutes();
+        }
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    public String getLeaseName() {
+        return leaseName;
+    }
+
+    /** The name of the Lease (required). */
+    public void setLeaseName(String leaseName) {
+        this.leaseName = leaseName;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    public String getIdentity() {
+        return identity;
+    }
+
+    public void setIdentity(String identity) {
+        this.identity = identity;
+    }
+
+    public Duration getLeaseDuration() {
+        return leaseDuration;
+    }
+
+    public void setLeaseDuration(Duration leaseDuration) {
+        this.leaseDuration = leaseDuration;
+    }
+
+    public Duration getRenewDeadline() {
+        return renewDeadline;
+    }
+
+    public void setRenewDeadline(Duration renewDeadline) {
+        this.renewDeadline = renewDeadline;
+    }
+
+    public Duration getRetryPeriod() {
+        return retryPeriod;
+    }
+
+    public void setRetryPeriod(Duration retryPeriod) {
+        this.retryPeriod = retryPeriod;
+    }
+
+    public Duration getRenewalInterval() {
+        return renewalInterval;
+    }
+
+    public void setRenewalInterval(Duration renewalInterval) {
+        this.renewalInterval = renewalInterval;
+    }
+
+    public LoggingLevel getLoggingLevel() {
+        return loggingLevel;
+    }
+
+    public void setLoggingLevel(LoggingLevel loggingLevel) {
+        this.loggingLevel = loggingLevel;
+    }
+
+    public Boolean getAwaitLeadership() {
+        return awaitLeadership;
+    }
+
+    public void setAwaitLeadership(Boolean awaitLeadership) {
+        this.awaitLeadership = awaitLeadership;
+    }
+
+    public Duration getAwaitLeadershipTimeout() {
+        return awaitLeadershipTimeout;
+    }
+
+    public void setAwaitLeadershipTimeout(Duration awaitLeadershipTimeout) {
+        this.awaitLeadershipTimeout = awaitLeadershipTimeout;
+    }
+
+    public Boolean getReleaseOnStop() {
+        return releaseOnStop;
+    }
+
+    public void setReleaseOnStop(Boolean releaseOnStop) {
+        this.releaseOnStop = releaseOnStop;
+    }
+
+    public KubernetesClient getKubernetesClient() {
+        return kubernetesClient;
+    }
+
+    public void setKubernetesClient(KubernetesClient kubernetesClient) {
+        this.kubernetesClient = kubernetesClient;
+    }
+
+    @Override
+    public String toString() {
+        return "K8sLeaderRoutePolicy[" + leaseName + "]";
+    }
+}
