@@ -39,6 +39,8 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.github.camelk8s.leader.K8sLeaderConfiguration.class, value)); return true;
+        case "electionclock":
+        case "electionClock": target.setElectionClock(property(camelContext, io.github.camelk8s.leader.election.ElectionClock.class, value)); return true;
         case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "kubernetesclient":
         case "kubernetesClient": target.setKubernetesClient(property(camelContext, io.fabric8.kubernetes.client.KubernetesClient.class, value)); return true;
@@ -76,6 +78,8 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return io.github.camelk8s.leader.K8sLeaderConfiguration.class;
+        case "electionclock":
+        case "electionClock": return io.github.camelk8s.leader.election.ElectionClock.class;
         case "identity": return java.lang.String.class;
         case "kubernetesclient":
         case "kubernetesClient": return io.fabric8.kubernetes.client.KubernetesClient.class;
@@ -109,6 +113,8 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "configuration": return target.getConfiguration();
+        case "electionclock":
+        case "electionClock": return target.getElectionClock();
         case "identity": return getOrCreateConfiguration(target).getIdentity();
         case "kubernetesclient":
         case "kubernetesClient": return target.getKubernetesClient();

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
 import org.apache.camel.Endpoint;
@@ -35,6 +36,11 @@ public class K8sLeaderComponent extends DefaultComponent {
               description = "The Kubernetes client to use. Default: one from the registry, else one built from the "
                             + "default configuration (in-cluster service account or KUBECONFIG).")
     private KubernetesClient kubernetesClient;
+    @Metadata(label = "advanced",
+              description = "The clock the electors time leadership with. Default: the JVM's (System.nanoTime and "
+                            + "Instant.now). For tests and simulations only, e.g. a clock that jumps ahead to "
+                            + "simulate a paused process.")
+    private ElectionClock electionClock;
 
     private final SharedLeaseElectors electors = new SharedLeaseElectors();
     /** Distinguishes this CamelContext's candidates from another context's in the same pod. */
@@ -72,13 +78,23 @@ public class K8sLeaderComponent extends DefaultComponent {
         this.kubernetesClient = kubernetesClient;
     }
 
+    public ElectionClock getElectionClock() {
+        return electionClock;
+    }
+
+    /** For tests and simulations: the clock the electors of this component use; set it before they start. */
+    public void setElectionClock(ElectionClock electionClock) {
+        this.electionClock = electionClock;
+    }
+
     /**
      * Joins the election on a Lease with the given options: the elector is shared with every other user of the
      * same Lease in this CamelContext. Fails with a message naming the option and value when an option is invalid.
      */
     LeaseElector joinElection(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
         KubernetesClient effectiveClient = client != null ? client : defaultClient();
-        return electors.join(toElectionConfig(leaseName, options, effectiveClient), effectiveClient);
+        return electors.join(toElectionConfig(leaseName, options, effectiveClient), effectiveClient,
+                electionClock != null ? electionClock : ElectionClock.system());
     }
 
     void leaveElection(LeaseElector elector) {

@@ -12,12 +12,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Emits one exchange per leadership event of its Lease. Exchanges are processed synchronously on the elector's
  * event thread, so the route sees the events in the order they happened.
+ * <p>
+ * Each ELECTED a route receives is followed by exactly one LOST, within the life of the consumer: if the consumer
+ * stops while this pod leads, it emits LOST as its last event. From then on it cannot report the loss, and a route
+ * acting on ELECTED (opening a connection, taking a lock) must get the chance to undo it.
  */
 public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderConsumer.class);
 
-    private LeaseElector elector;
+    private volatile LeaseElector elector;
+    /** Whether the last leadership event emitted was ELECTED. Guarded by this. */
+    private boolean announcedLeader;
 
     public K8sLeaderConsumer(K8sLeaderEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -40,12 +46,23 @@ public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipList
 
     @Override
     protected void doStop() throws Exception {
-        if (elector != null) {
-            elector.removeListener(this);
-            getEndpoint().getComponent().leaveElection(elector);
-            elector = null;
+        LeaseElector current = elector;
+        if (current != null) {
+            current.removeListener(this);
+            getEndpoint().getComponent().leaveElection(current);
+            synchronized (this) {
+                if (announcedLeader) {
+                    process(LeadershipEventType.LOST, current, current.observedRecord());
+                }
+                elector = null;
+            }
         }
         super.doStop();
+    }
+
+    /** The elector this consumer shares on its Lease, or null when it is not running (for tests). */
+    LeaseElector elector() {
+        return elector;
     }
 
     @Override
@@ -63,11 +80,18 @@ public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipList
         emit(LeadershipEventType.NEW_LEADER, record);
     }
 
-    private void emit(LeadershipEventType type, LeaseRecord record) {
+    private synchronized void emit(LeadershipEventType type, LeaseRecord record) {
         LeaseElector current = elector;
-        if (current == null || !isRunAllowed()) {
-            LOG.debug("Not emitting {} for {}: consumer is not running", type, getEndpoint());
+        if (current == null) {
+            LOG.debug("Not emitting {} for {}: consumer is stopped", type, getEndpoint());
             return;
+        }
+        process(type, current, record);
+    }
+
+    private void process(LeadershipEventType type, LeaseElector current, LeaseRecord record) {
+        if (type != LeadershipEventType.NEW_LEADER) {
+            announcedLeader = type == LeadershipEventType.ELECTED;
         }
         Exchange exchange = createExchange(false);
         try {

@@ -188,6 +188,11 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         return current != null && current.isLeader();
     }
 
+    /** The elector this policy shares on its Lease, or null when it is not in the election (for tests). */
+    LeaseElector elector() {
+        return elector;
+    }
+
     private void startRoutes() {
         synchronized (routeLock) {
             if (!leading || elector == null || !camelContext.isStarted()) {

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseElectorFactory;
@@ -29,11 +30,11 @@ final class SharedLeaseElectors {
     }
 
     /** The running elector for the config's Lease, started if it is the first user. */
-    synchronized LeaseElector join(LeaderElectionConfig config, KubernetesClient client) {
+    synchronized LeaseElector join(LeaderElectionConfig config, KubernetesClient client, ElectionClock clock) {
         String key = config.namespace() + "/" + config.leaseName();
         Shared shared = electors.get(key);
         if (shared == null) {
-            LeaseElectorFactory factory = factories.computeIfAbsent(client, LeaseElectorFactory::new);
+            LeaseElectorFactory factory = factories.computeIfAbsent(client, c -> new LeaseElectorFactory(c, clock));
             shared = new Shared(factory.create(config));
             shared.elector.start();
             electors.put(key, shared);

@@ -1,0 +1,197 @@
+package io.github.camelk8s.leader.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three candidate "pods" (CamelContexts) compete for one Lease. Each runs a leader-only timer route and a
+ * {@code k8s-leader:} route that logs leadership events. The demo stops the leader gracefully (it releases the
+ * Lease: a follower takes over as soon as its watch sees that), then kills the next leader without a release (a
+ * follower takes over once the Lease has gone unrenewed for leaseDuration), and prints what it measured.
+ * <p>
+ * By default it runs on fabric8's mock API server, in-process; with {@code -Ddemo.cluster=true} it runs against
+ * the cluster the default Kubernetes configuration points at (KUBECONFIG or the in-cluster service account).
+ */
+public final class FailoverDemo {
+
+    private static final Logger LOG = LoggerFactory.getLogger("demo");
+
+    static final Duration LEASE_DURATION = Duration.ofSeconds(4);
+    static final Duration RENEW_DEADLINE = Duration.ofSeconds(3);
+    static final Duration RETRY_PERIOD = Duration.ofMillis(500);
+    static final Duration RENEWAL_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Supplier<KubernetesClient> clients;
+    private final String leaseName;
+    private final WorkLog workLog = new WorkLog();
+    private final Map<String, Long> lastRenewalSeenNanos = new ConcurrentHashMap<>();
+    private final List<Pod> pods = new ArrayList<>();
+
+    private FailoverDemo(Supplier<KubernetesClient> clients, String leaseName) {
+        this.clients = clients;
+        this.leaseName = leaseName;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean cluster = Boolean.getBoolean("demo.cluster");
+        KubernetesMockServer server = null;
+        Supplier<KubernetesClient> clients;
+        String leaseName;
+        if (cluster) {
+            clients = () -> new KubernetesClientBuilder().build();
+            // a fresh name per run, so the demo never competes with a previous run's leftover Lease
+            leaseName = "camel-k8s-leader-demo-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
+        } else {
+            server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                    new KubernetesCrudDispatcher(), false);
+            server.init();
+            clients = server::createClient;
+            leaseName = "camel-k8s-leader-demo";
+        }
+        int status;
+        try {
+            status = new FailoverDemo(clients, leaseName).run(cluster);
+        } finally {
+            if (server != null) {
+                server.destroy();
+            }
+        }
+        System.exit(status);
+    }
+
+    private int run(boolean cluster) throws Exception {
+        try (KubernetesClient observer = clients.get(); Watch watch = watchRenewals(observer)) {
+            String namespace = observer.getConfiguration().getNamespace();
+            LOG.info("Lease {}/{} on {} (leaseDuration {} ms, renewDeadline {} ms, retryPeriod {} ms, "
+                     + "renewalInterval {} ms)",
+                    namespace, leaseName, cluster ? observer.getMasterUrl() : "an embedded mock API server",
+                    LEASE_DURATION.toMillis(), RENEW_DEADLINE.toMillis(), RETRY_PERIOD.toMillis(),
+                    RENEWAL_INTERVAL.toMillis());
+
+            long started = System.nanoTime();
+            for (String name : List.of("pod-a", "pod-b", "pod-c")) {
+                pods.add(Pod.start(name, clients.get(), namespace, leaseName, workLog));
+            }
+            Pod first = awaitWorkingLeader(started);
+            long firstElected = workLog.firstWorkAfter(first.name(), started) - started;
+            LOG.info(">>> {} leads and its leader-only route works, {} ms after the pods started", first.name(),
+                    ms(firstElected));
+            pause(Duration.ofSeconds(2));
+
+            LOG.info(">>> Stopping {} gracefully: it stops its route, then releases the Lease", first.name());
+            long stopAt = System.nanoTime();
+            first.stop();
+            Pod second = awaitWorkingLeader(stopAt);
+            long handover = workLog.firstWorkAfter(second.name(), stopAt) - stopAt;
+            LOG.info(">>> {} took over: its leader-only route worked {} ms after {} was told to stop",
+                    second.name(), ms(handover), first.name());
+            pause(Duration.ofSeconds(2));
+
+            LOG.info(">>> Killing {}: its connection to the API server is cut and it stops, so it cannot release",
+                    second.name());
+            long killAt = System.nanoTime();
+            second.kill();
+            Pod third = awaitWorkingLeader(killAt);
+            long thirdWorked = workLog.firstWorkAfter(third.name(), killAt);
+            long sinceKill = thirdWorked - killAt;
+            long sinceRenewal = thirdWorked
+                                - lastRenewalSeenNanos.getOrDefault(second.identity(), killAt);
+            LOG.info(">>> {} took over {} ms after the kill, {} ms after {}'s last renewal (leaseDuration {} ms)",
+                    third.name(), ms(sinceKill), ms(sinceRenewal), second.name(), LEASE_DURATION.toMillis());
+            pause(Duration.ofSeconds(1));
+            third.stop();
+
+            String order = workLog.order();
+            boolean interleaved = workLog.interleaved();
+            System.out.println();
+            System.out.println("=== camel-k8s-leader demo: summary ===");
+            System.out.printf(Locale.ROOT, "first leader           %s, working %d ms after start%n", first.name(),
+                    ms(firstElected));
+            System.out.printf(Locale.ROOT, "graceful handover      %s -> %s in %d ms (lease released, follower's "
+                                           + "watch saw it)%n", first.name(), second.name(), ms(handover));
+            System.out.printf(Locale.ROOT, "crash take-over        %s -> %s in %d ms after the kill, %d ms after the "
+                                           + "last renewal (leaseDuration %d ms)%n",
+                    second.name(), third.name(), ms(sinceKill), ms(sinceRenewal), LEASE_DURATION.toMillis());
+            System.out.printf(Locale.ROOT, "leader-only work       %s%n", order);
+            System.out.printf(Locale.ROOT, "overlapping leaders    %s%n", interleaved ? "YES (bug!)" : "none");
+            return interleaved ? 1 : 0;
+        } finally {
+            for (Pod pod : pods) {
+                pod.stopQuietly();
+            }
+        }
+    }
+
+    /** Notes, per holder, when each renewal of the Lease was seen: the reference point for expiry. */
+    private Watch watchRenewals(KubernetesClient observer) {
+        return observer.leases().withName(leaseName).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Lease lease) {
+                if (lease.getSpec() != null && lease.getSpec().getHolderIdentity() != null) {
+                    lastRenewalSeenNanos.put(lease.getSpec().getHolderIdentity(), System.nanoTime());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    /** Waits until a running pod's leader-only route has worked after {@code since}; returns that pod. */
+    private Pod awaitWorkingLeader(long since) {
+        await(() -> runningPodWorkingSince(since).isPresent(), "a leader whose route works");
+        return runningPodWorkingSince(since).get();
+    }
+
+    private Optional<Pod> runningPodWorkingSince(long since) {
+        return pods.stream().filter(Pod::isRunning).filter(p -> workLog.firstWorkAfter(p.name(), since) > 0)
+                .findFirst();
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Gave up waiting for " + what + " after " + STEP_TIMEOUT);
+            }
+            pause(Duration.ofMillis(2));
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}
