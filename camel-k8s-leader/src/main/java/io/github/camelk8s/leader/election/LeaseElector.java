@@ -62,6 +62,8 @@ public final class LeaseElector implements AutoCloseable {
     private final Runnable onStop;
     private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> firstDecision = new CompletableFuture<>();
+    /** The thread running one of our listener callbacks right now, if any (events are delivered one at a time). */
+    private volatile Thread notifyingThread;
 
     // guarded by this
     private State state = State.NEW;
@@ -157,7 +159,10 @@ public final class LeaseElector implements AutoCloseable {
         return observed == null ? "" : observed.holderIdentity();
     }
 
-    /** The last API failure, cleared by the next successful call; null when the API answers. */
+    /**
+     * The last API failure, cleared once an attempt succeeds again (a read alone does not count when the write
+     * that follows it fails); null while the election's calls succeed.
+     */
     public synchronized RuntimeException lastError() {
         return lastError;
     }
@@ -185,7 +190,8 @@ public final class LeaseElector implements AutoCloseable {
     /**
      * Stops competing. A leader first tells its listeners it lost leadership and waits for them (so a route
      * controlled by the lease has stopped), then, with releaseOnStop, clears the holder so a follower takes over at
-     * once instead of waiting for the lease to expire.
+     * once instead of waiting for the lease to expire. Called from one of this elector's own listeners, it returns
+     * at once and the release follows on the event thread, after the listeners have been told they lost.
      */
     public void stop() {
         boolean wasLeader;
@@ -204,10 +210,32 @@ public final class LeaseElector implements AutoCloseable {
         }
         watch.removeObserver(config.leaseName(), watchObserver);
         firstDecision.complete(null);
+        if (Thread.currentThread() == notifyingThread) {
+            // Called from one of our own listeners (say, a route that shuts its context down once elected). The
+            // lost event just queued cannot be delivered before that callback returns, so waiting for it here
+            // stalled the caller for leaseDuration and then released while other listeners might still be leading.
+            // Finish behind it on the event queue instead: the release still follows every listener's lost.
+            try {
+                events.execute(() -> finishStop(false));
+                return;
+            } catch (RejectedExecutionException e) {
+                // the event executor is shut down: no listener is left to wait for
+            }
+            finishStop(false);
+        } else {
+            finishStop(true);
+        }
+    }
+
+    /** Lets a write in flight land and the listeners finish, releases the lease if configured to, tells the factory. */
+    private void finishStop(boolean waitForListeners) {
         awaitAttempt(config.renewDeadline());
-        // No follower can take over before it observes the release or the lease expires, so waiting up to a
-        // leaseDuration for the listeners (routes stopping) costs no safety; past it, the lease has expired anyway.
-        awaitListeners(config.leaseDuration());
+        if (waitForListeners) {
+            // No follower can take over before it observes the release or the lease expires, so waiting up to a
+            // leaseDuration for the listeners (routes stopping) costs no safety; past it, the lease has expired
+            // anyway.
+            awaitListeners(config.leaseDuration());
+        }
         if (config.releaseOnStop()) {
             release();
         }
@@ -253,12 +281,14 @@ public final class LeaseElector implements AutoCloseable {
                     synchronized (this) {
                         observe(current);
                         refreshNeeded = false;
-                        recovered();
                     }
                 }
                 Write write;
                 synchronized (this) {
                     write = decide();
+                    if (write == null) {
+                        recovered();
+                    }
                 }
                 if (write == null) {
                     return;
@@ -278,6 +308,8 @@ public final class LeaseElector implements AutoCloseable {
                     LOG.debug("{} lost a write race, reading again: {}", config.identity(), e.getMessage());
                     synchronized (this) {
                         refreshNeeded = true;
+                        // a conflict is the API server answering the write: contention, not an outage
+                        recovered();
                     }
                 }
             }
@@ -385,6 +417,11 @@ public final class LeaseElector implements AutoCloseable {
         scheduleRetry(retry);
     }
 
+    /**
+     * The attempt reached its goal: a decision, a successful write or a conflict. Not called after the read that
+     * starts an attempt: when reads work but writes fail (a 403 on update, a failing API server), calling it there
+     * logged WARN and INFO on every retry and made {@link #lastError()} blink to null between failures.
+     */
     private void recovered() {
         if (failing) {
             failing = false;
@@ -594,10 +631,13 @@ public final class LeaseElector implements AutoCloseable {
     }
 
     private void notify(LeadershipListener listener, Consumer<LeadershipListener> callback) {
+        notifyingThread = Thread.currentThread();
         try {
             callback.accept(listener);
         } catch (RuntimeException e) {
             LOG.warn("Leadership listener {} failed on {}: {}", listener, leaseRef(), e.toString(), e);
+        } finally {
+            notifyingThread = null;
         }
     }
 

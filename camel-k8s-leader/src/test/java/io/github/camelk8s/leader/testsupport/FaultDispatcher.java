@@ -49,6 +49,11 @@ public final class FaultDispatcher extends Dispatcher {
         return add(new Rule(match, code, 0, times));
     }
 
+    /** Answers matching requests with {@code code} after {@code millis}: a slow failure. */
+    public Rule failAfter(Predicate<Request> match, int code, long millis, int times) {
+        return add(new Rule(match, code, millis, times));
+    }
+
     /** Delays matching requests by {@code millis} before passing them on to the CRUD store. */
     public Rule delay(Predicate<Request> match, long millis, int times) {
         return add(new Rule(match, 0, millis, times));

@@ -1,0 +1,73 @@
+package io.github.camelk8s.leader.election;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.github.camelk8s.leader.testsupport.FaultDispatcher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A follower learns of renewals from its watch: it costs the API server (almost) nothing while it waits, and polls
+ * only while its watch is down.
+ */
+class FollowerRequestsTest {
+
+    private Election election;
+
+    @BeforeEach
+    void setUp() {
+        election = new Election("ledger");
+    }
+
+    @AfterEach
+    void tearDown() {
+        election.close();
+    }
+
+    @Test
+    void anIdleFollowerWithAHealthyWatchMakesAlmostNoRequests() {
+        Candidate leader = election.start("pod-a");
+        await().until(leader::isLeader);
+        Candidate follower = election.start("pod-b");
+        await().until(() -> follower.events.sawNewLeader("pod-a"));
+        // settled: the follower keeps up with renewals it did not ask for
+        Instant seen = follower.elector.observedRecord().renewTime();
+        await().atMost(Duration.ofSeconds(3)).until(() -> follower.elector.observedRecord().renewTime().isAfter(seen));
+        Instant settled = follower.elector.observedRecord().renewTime();
+        int before = election.faults().requestCount("pod-b");
+
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                .until(() -> election.faults().requestCount("pod-b") - before <= 2);
+
+        assertThat(follower.elector.observedRecord().renewTime()).isAfter(settled);
+        assertThat(follower.elector.observedRecord()).isEqualTo(election.record());
+        assertThat(leader.isLeader()).isTrue();
+    }
+
+    @Test
+    void aFollowerWhoseWatchIsDownPollsEveryRetryPeriodAndStillTakesOverAReleasedLease() {
+        Candidate leader = election.start("pod-a");
+        await().until(leader::isLeader);
+        Candidate follower = election.candidate("pod-b");
+        election.faults().failWith(FaultDispatcher.candidate("pod-b").and(FaultDispatcher.Request::isWatch), 503, -1);
+        FaultDispatcher.Rule polls = election.faults().delay(FaultDispatcher.candidate("pod-b")
+                .and(r -> r.method().equals("GET") && r.path().endsWith("/leases/ledger")), 0, -1);
+        follower.start();
+        await().until(() -> follower.events.sawNewLeader("pod-a"));
+
+        int before = polls.hits();
+        await().atMost(Duration.ofSeconds(3)).until(() -> polls.hits() - before >= 3);
+        assertThat(follower.elector.holderIdentity()).isEqualTo("pod-a");
+
+        long stoppedAt = System.nanoTime();
+        leader.stop();
+        await().atMost(Duration.ofSeconds(10)).until(follower::isAnnouncedLeader);
+        long electedAt = follower.events.last(RecordingListener.Type.ELECTED).orElseThrow().nanos();
+        assertThat(Duration.ofNanos(electedAt - stoppedAt)).isLessThan(election.leaseDuration());
+    }
+}
