@@ -14,12 +14,21 @@ final class AwaitLeadership {
     private AwaitLeadership() {
     }
 
-    static void await(LeaseElector elector, K8sLeaderConfiguration options) throws InterruptedException {
+    /**
+     * Waits, if awaitLeadership is on, for the election's first outcome until awaitLeadershipTimeout has passed
+     * since the elector started ({@code startedNanos}, by {@link System#nanoTime()}). Counting from the shared
+     * elector's start rather than from each caller's keeps the bound for the whole CamelContext start: every
+     * consumer and policy on the Lease awaits in turn, and with the API unreachable each would otherwise wait a
+     * full timeout (ten leader-only routes, ten timeouts).
+     */
+    static void await(LeaseElector elector, K8sLeaderConfiguration options, long startedNanos)
+            throws InterruptedException {
         if (!options.isAwaitLeadership()) {
             return;
         }
         Duration timeout = options.effectiveAwaitLeadershipTimeout();
-        if (elector.awaitDecision(timeout)) {
+        Duration remaining = timeout.minusNanos(System.nanoTime() - startedNanos);
+        if (elector.awaitDecision(remaining.isNegative() ? Duration.ZERO : remaining)) {
             LOG.info("{}: leader of {}/{} is '{}'", elector.config().identity(), elector.config().namespace(),
                     elector.config().leaseName(), elector.holderIdentity());
         } else {

@@ -28,6 +28,9 @@ import org.slf4j.event.Level;
 @Component(K8sLeaderConstants.SCHEME)
 public class K8sLeaderComponent extends DefaultComponent {
 
+    private static final String[] DURATION_OPTIONS
+            = { "leaseDuration", "renewDeadline", "retryPeriod", "renewalInterval", "awaitLeadershipTimeout" };
+
     static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
     @Metadata
@@ -56,9 +59,24 @@ public class K8sLeaderComponent extends DefaultComponent {
             throw new IllegalArgumentException("Invalid k8s-leader option leaseName='': the URI must name the Lease, "
                                                + "as in k8s-leader:my-lease");
         }
+        rejectNegativeDurations(parameters);
         K8sLeaderEndpoint endpoint = new K8sLeaderEndpoint(uri, this, remaining, configuration.copy());
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /**
+     * Camel converts a duration such as {@code -5s} to 0 (its text parser drops negative units), so the validation
+     * that follows would report {@code leaseDuration=0ms}, a value the user never wrote. Negative durations are
+     * rejected here instead, while the text as written is still at hand.
+     */
+    private static void rejectNegativeDurations(Map<String, Object> parameters) {
+        for (String option : DURATION_OPTIONS) {
+            if (parameters.get(option) instanceof String text && text.trim().startsWith("-")) {
+                throw new IllegalArgumentException(
+                        "Invalid k8s-leader option " + option + "=" + text + ": must be greater than 0");
+            }
+        }
     }
 
     public K8sLeaderConfiguration getConfiguration() {
@@ -95,6 +113,11 @@ public class K8sLeaderComponent extends DefaultComponent {
         KubernetesClient effectiveClient = client != null ? client : defaultClient();
         return electors.join(toElectionConfig(leaseName, options, effectiveClient), effectiveClient,
                 electionClock != null ? electionClock : ElectionClock.system());
+    }
+
+    /** The awaitLeadership option of a consumer or policy that joined the election on the elector's Lease. */
+    void awaitLeadership(LeaseElector elector, K8sLeaderConfiguration options) throws InterruptedException {
+        AwaitLeadership.await(elector, options, electors.startedNanos(elector));
     }
 
     void leaveElection(LeaseElector elector) {

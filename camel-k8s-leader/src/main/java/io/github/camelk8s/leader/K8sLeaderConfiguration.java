@@ -47,7 +47,7 @@ public class K8sLeaderConfiguration implements Cloneable {
     private boolean awaitLeadership;
     @UriParam(javaType = "java.time.Duration")
     @Metadata(description = "How long awaitLeadership waits before start-up goes on regardless. "
-                            + "Default: leaseDuration + renewDeadline.")
+                            + "Default: leaseDuration plus renewDeadline.")
     private long awaitLeadershipTimeout;
     @UriParam(defaultValue = "true")
     @Metadata(description = "Whether a leader releases the Lease when it stops, so another pod takes over at once "

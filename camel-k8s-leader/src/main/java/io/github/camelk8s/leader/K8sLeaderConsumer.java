@@ -41,15 +41,19 @@ public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipList
         elector = endpoint.getComponent().joinElection(endpoint.getLeaseName(), endpoint.getConfiguration(),
                 endpoint.getKubernetesClient());
         elector.addListener(this);
-        AwaitLeadership.await(elector, endpoint.getConfiguration());
+        endpoint.getComponent().awaitLeadership(elector, endpoint.getConfiguration());
     }
 
     @Override
     protected void doStop() throws Exception {
         LeaseElector current = elector;
         if (current != null) {
-            current.removeListener(this);
+            // Leave while still listening: when this consumer is the Lease's last user, leaving stops the elector,
+            // which tells its listeners LOST and waits for them before it releases the Lease. The route so handles
+            // LOST before another pod can be elected, as the engine intends; removing the listener first would
+            // leave only the LOST below, emitted after the release.
             getEndpoint().getComponent().leaveElection(current);
+            current.removeListener(this);
             synchronized (this) {
                 if (announcedLeader) {
                     process(LeadershipEventType.LOST, current, current.observedRecord());

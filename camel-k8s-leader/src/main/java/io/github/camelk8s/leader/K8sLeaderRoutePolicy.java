@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderRoutePolicy.class);
+    /** Names the route that refused an exchange, so that route's onExchangeDone undoes only its own stop. */
+    private static final String REFUSED_BY_ROUTE = "CamelK8sLeaderRefusedByRoute";
 
     private CamelContext camelContext;
     private String leaseName;
@@ -91,6 +93,21 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
                     "Route " + route.getId() + " is leader-only and this pod does not hold a valid leadership of Lease "
                                                               + leaseName + " now; exchange refused",
                     exchange));
+            // The exception alone does not keep the route's steps from running: Camel's pipeline enters its first
+            // step whatever the exchange carries, and a redelivering error handler there takes the exception for
+            // a failed attempt, clears it and runs the step again. Stopping the route makes the pipeline (or the
+            // single step's channel) end before any step; onExchangeDone lifts the stop again, so a route that
+            // called this one (direct:) is not stopped by it and handles the exception like any other.
+            exchange.setRouteStop(true);
+            exchange.setProperty(REFUSED_BY_ROUTE, route.getId());
+        }
+    }
+
+    @Override
+    public void onExchangeDone(Route route, Exchange exchange) {
+        if (route.getId().equals(exchange.getProperty(REFUSED_BY_ROUTE))) {
+            exchange.removeProperty(REFUSED_BY_ROUTE);
+            exchange.setRouteStop(false);
         }
     }
 
@@ -121,7 +138,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         elector = component.joinElection(leaseName, options, kubernetesClient);
         elector.addListener(listener);
         try {
-            AwaitLeadership.await(elector, options);
+            component.awaitLeadership(elector, options);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

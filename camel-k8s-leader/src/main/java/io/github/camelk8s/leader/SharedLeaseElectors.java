@@ -22,6 +22,8 @@ final class SharedLeaseElectors {
 
     private static final class Shared {
         final LeaseElector elector;
+        /** When the elector started, by System.nanoTime(): awaitLeadershipTimeout runs from here. */
+        final long startedNanos = System.nanoTime();
         int users;
 
         Shared(LeaseElector elector) {
@@ -45,6 +47,16 @@ final class SharedLeaseElectors {
         }
         shared.users++;
         return shared.elector;
+    }
+
+    /**
+     * When the shared elector started ({@link System#nanoTime()}), or now if it is no longer shared. Every user of
+     * a Lease awaits leadership until the same deadline counted from here, so N routes on one Lease hold start-up
+     * for one awaitLeadershipTimeout, not N of them.
+     */
+    synchronized long startedNanos(LeaseElector elector) {
+        Shared shared = electors.get(elector.config().namespace() + "/" + elector.config().leaseName());
+        return shared != null && shared.elector == elector ? shared.startedNanos : System.nanoTime();
     }
 
     /** Gives up one use of the elector; the last one stops it, which releases the Lease if it leads. */

@@ -1,0 +1,165 @@
+package io.github.camelk8s.leader;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.testsupport.FaultDispatcher;
+import io.github.camelk8s.leader.testsupport.ManualClock;
+import io.github.camelk8s.leader.testsupport.Pods;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.github.camelk8s.leader.LeadershipEventType.LOST;
+import static io.github.camelk8s.leader.testsupport.FaultDispatcher.candidate;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@link K8sLeaderRoutePolicy}: its routes run in the leader only. */
+class LeaderRoutePolicyTest {
+
+    @RegisterExtension
+    final Pods pods = new Pods();
+
+    @Test
+    void leaderOnlyRouteIsStartedInTheLeaderAndStoppedInTheFollowers() {
+        List<CamelPod> all = pods.start("pod-a", "pod-b", "pod-c");
+        CamelPod leader = Pods.awaitSingleLeader(all);
+
+        await().atMost(Pods.PATIENCE).untilAsserted(() -> {
+            assertThat(leader.workStatus()).isEqualTo(ServiceStatus.Started);
+            for (CamelPod pod : all) {
+                if (pod != leader) {
+                    assertThat(pod.workStatus()).as(pod.name()).isEqualTo(ServiceStatus.Stopped);
+                    assertThat(pod.routeStatus(CamelPod.EVENTS_ROUTE)).as(pod.name())
+                            .isEqualTo(ServiceStatus.Started);
+                }
+            }
+        });
+    }
+
+    @Test
+    void onlyTheLeaderProcessesExchangesOfTheLeaderOnlyRoute() {
+        List<CamelPod> all = pods.start("pod-a", "pod-b", "pod-c");
+        CamelPod leader = Pods.awaitSingleLeader(all);
+
+        await().atMost(Pods.PATIENCE).until(() -> leader.work().size() >= 20);
+
+        for (CamelPod pod : all) {
+            if (pod != leader) {
+                assertThat(pod.work()).as(pod.name()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void leaderOnlyRouteDoesNotStartWithTheContextOfAFollower() {
+        CamelPod leader = pods.start("pod-a");
+        await().atMost(Pods.PATIENCE).until(leader::isLeader);
+
+        CamelPod follower = pods.start("pod-b");
+
+        await().atMost(Pods.PATIENCE).until(() -> !follower.events().isEmpty());
+        assertThat(follower.workStatus()).isEqualTo(ServiceStatus.Stopped);
+        assertThat(follower.routeChanges()).noneMatch(c -> c.routeId().equals(CamelPod.WORK_ROUTE));
+        assertThat(follower.work()).isEmpty();
+    }
+
+    @Test
+    void exchangeThatBeginsAfterLeadershipLapsedLocallyIsRefusedWithoutRunning() {
+        ManualClock clock = new ManualClock();
+        List<String> processed = new CopyOnWriteArrayList<>();
+        CamelPod pod = pods.create("pod-a").component(c -> c.setElectionClock(clock));
+        pod.routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // the refusal must hold whatever error handler the route has: the default one, none, or one that
+                // redelivers (and so would run the route's first step again after a failure)
+                from("direct:default").routeId("default").routePolicy(pod.policy())
+                        .process(e -> processed.add("default: " + e.getIn().getBody()))
+                        .process(e -> processed.add("default, second step: " + e.getIn().getBody()));
+                from("direct:none").routeId("none").routePolicy(pod.policy()).errorHandler(noErrorHandler())
+                        .process(e -> processed.add("none: " + e.getIn().getBody()));
+                from("direct:redelivering").routeId("redelivering").routePolicy(pod.policy())
+                        .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(0))
+                        .process(e -> processed.add("redelivering: " + e.getIn().getBody()));
+            }
+        }).start();
+        List<String> routes = List.of("default", "none", "redelivering");
+        await().atMost(Pods.PATIENCE).until(() -> pod.isLeader()
+                                                  && routes.stream().allMatch(
+                                                          r -> pod.routeStatus(r) == ServiceStatus.Started));
+        ProducerTemplate template = pod.context().createProducerTemplate();
+        for (String route : routes) {
+            assertThat(template.send("direct:" + route, e -> e.getIn().setBody("valid")).getException()).isNull();
+        }
+        processed.clear();
+
+        // the pod "pauses" past renewDeadline: no renewal gets through, and its monotonic clock jumps ahead
+        FaultDispatcher.Rule stuck = pods.faults().hang(candidate("pod-a").and(FaultDispatcher.Request::isLeaseWrite),
+                -1);
+        await().atMost(Pods.PATIENCE).until(() -> stuck.hits() > 0);
+        clock.jump(CamelPod.RENEW_DEADLINE.plusMillis(100));
+
+        for (String route : routes) {
+            Exchange refused = template.send("direct:" + route, e -> e.getIn().setBody("after the pause"));
+            assertThat(refused.getException()).as(route).isInstanceOf(LeadershipLostException.class)
+                    .hasMessageContaining(route).hasMessageContaining(CamelPod.LEASE);
+        }
+        assertThat(processed).isEmpty();
+    }
+
+    @Test
+    void routeCallingARefusingLeaderOnlyRouteHandlesTheRefusalAndGoesOn() {
+        ManualClock clock = new ManualClock();
+        List<String> processed = new CopyOnWriteArrayList<>();
+        CamelPod pod = pods.create("pod-a").component(c -> c.setElectionClock(clock));
+        pod.routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:guarded").routeId("guarded").routePolicy(pod.policy())
+                        .process(e -> processed.add("guarded"));
+                from("direct:caller").routeId("caller")
+                        .doTry()
+                            .to("direct:guarded")
+                        .doCatch(LeadershipLostException.class)
+                            .process(e -> processed.add("caught"))
+                        .end()
+                        .process(e -> processed.add("after"));
+            }
+        }).start();
+        await().atMost(Pods.PATIENCE)
+                .until(() -> pod.isLeader() && pod.routeStatus("guarded") == ServiceStatus.Started);
+        FaultDispatcher.Rule stuck = pods.faults().hang(candidate("pod-a").and(FaultDispatcher.Request::isLeaseWrite),
+                -1);
+        await().atMost(Pods.PATIENCE).until(() -> stuck.hits() > 0);
+        clock.jump(CamelPod.RENEW_DEADLINE.plusMillis(100));
+
+        Exchange exchange = pod.context().createProducerTemplate().send("direct:caller", e -> e.getIn().setBody("x"));
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(processed).containsExactly("caught", "after");
+    }
+
+    @Test
+    void leaderThatPausedPastRenewDeadlineStepsDownAndStopsItsRoutes() {
+        ManualClock clock = new ManualClock();
+        CamelPod pod = pods.create("pod-a").component(c -> c.setElectionClock(clock)).start();
+        await().atMost(Pods.PATIENCE).until(() -> pod.isLeader() && pod.workStatus() == ServiceStatus.Started);
+        FaultDispatcher.Rule stuck = pods.faults().hang(candidate("pod-a").and(FaultDispatcher.Request::isLeaseWrite),
+                -1);
+        await().atMost(Pods.PATIENCE).until(() -> stuck.hits() > 0);
+
+        clock.jump(CamelPod.RENEW_DEADLINE.plusMillis(100));
+
+        assertThat(pod.isLeader()).isFalse();
+        await().atMost(Pods.PATIENCE).untilAsserted(() -> {
+            assertThat(pod.events(LOST)).hasSize(1);
+            assertThat(pod.workStatus()).isEqualTo(ServiceStatus.Stopped);
+        });
+    }
+}

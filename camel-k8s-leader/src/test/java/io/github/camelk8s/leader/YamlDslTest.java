@@ -1,0 +1,103 @@
+package io.github.camelk8s.leader;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.testsupport.Pods;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The YAML DSL example of the documentation works as written. */
+class YamlDslTest {
+
+    /** Verbatim from DESIGN.md. */
+    static final String ROUTES = """
+            - beans:
+                - name: leaderPolicy
+                  type: io.github.camelk8s.leader.K8sLeaderRoutePolicy
+                  properties:
+                    leaseName: nightly-import
+            - route:
+                routePolicy: leaderPolicy
+                from:
+                  uri: timer:import?period=60000
+                  steps:
+                    - log: "only the leader imports"
+            - route:
+                from:
+                  uri: k8s-leader:nightly-import
+                  steps:
+                    - log: "${header.CamelK8sLeaderEvent} holder=${header.CamelK8sLeaderHolderIdentity}"
+            """;
+
+    @RegisterExtension
+    final Pods pods = new Pods();
+
+    @Test
+    void yamlRoutesWithALeaderPolicyBeanRunTheLeaderOnlyRouteInTheLeaderOnly() throws Exception {
+        YamlPod a = new YamlPod(pods.create("pod-a").withoutStandardRoutes());
+        a.start();
+        await().atMost(Pods.PATIENCE).until(() -> a.events.contains("ELECTED"));
+        YamlPod b = new YamlPod(pods.create("pod-b").withoutStandardRoutes());
+        b.start();
+        await().atMost(Pods.PATIENCE).until(() -> b.events.contains("NEW_LEADER"));
+
+        await().atMost(Pods.PATIENCE).until(() -> a.imports.size() >= 1);
+        assertThat(a.importRoute().getRoutePolicyList()).hasSize(1).first().isInstanceOf(K8sLeaderRoutePolicy.class);
+        assertThat(a.status()).isEqualTo(ServiceStatus.Started);
+        assertThat(b.status()).isEqualTo(ServiceStatus.Stopped);
+        assertThat(b.imports).isEmpty();
+    }
+
+    /** A pod running the YAML routes, recording which exchanges completed on which of them. */
+    private static final class YamlPod {
+        final CamelPod pod;
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<Long> imports = new CopyOnWriteArrayList<>();
+
+        YamlPod(CamelPod pod) throws Exception {
+            this.pod = pod;
+            CamelContext context = pod.context();
+            // every step of the YAML routes records the route it runs in (the YAML itself stays as documented)
+            context.getCamelContextExtension().addInterceptStrategy(
+                    (ctx, definition, target, next) -> new DelegateAsyncProcessor(target) {
+                        @Override
+                        public boolean process(Exchange exchange, AsyncCallback callback) {
+                            String from = exchange.getFromEndpoint().getEndpointUri();
+                            if (from.startsWith("timer")) {
+                                imports.add(System.nanoTime());
+                            } else if (from.startsWith("k8s-leader")) {
+                                events.add(exchange.getMessage().getHeader(K8sLeaderConstants.EVENT, String.class));
+                            }
+                            return super.process(exchange, callback);
+                        }
+                    });
+            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("routes.yaml", ROUTES));
+        }
+
+        void start() {
+            pod.start();
+        }
+
+        Route importRoute() {
+            return pod.context().getRoutes().stream()
+                    .filter(r -> r.getEndpoint().getEndpointUri().startsWith("timer")).findFirst().orElseThrow();
+        }
+
+        ServiceStatus status() {
+            return pod.routeStatus(importRoute().getId());
+        }
+    }
+}

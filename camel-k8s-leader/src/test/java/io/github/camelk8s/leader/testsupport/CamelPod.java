@@ -1,0 +1,290 @@
+package io.github.camelk8s.leader.testsupport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.K8sLeaderComponent;
+import io.github.camelk8s.leader.K8sLeaderConfiguration;
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.LeadershipEventType;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+
+/**
+ * One "pod": a CamelContext with its own KubernetesClient (bound in the registry, so the component autowires it),
+ * the identity {@link #name()} and short timings, running
+ * <ul>
+ * <li>route {@value #WORK_ROUTE}: a leader-only timer ({@link K8sLeaderRoutePolicy} on {@value #LEASE}) that
+ * records when it processes an exchange, and</li>
+ * <li>route {@value #EVENTS_ROUTE}: {@code from("k8s-leader:lease")}, recording every leadership event.</li>
+ * </ul>
+ * Change options with {@link #configure} and add routes with {@link #routes} before {@link #start()}.
+ */
+public final class CamelPod implements AutoCloseable {
+
+    public static final String LEASE = "lease";
+    public static final String WORK_ROUTE = "work";
+    public static final String EVENTS_ROUTE = "events";
+
+    public static final Duration LEASE_DURATION = Duration.ofSeconds(3);
+    public static final Duration RENEW_DEADLINE = Duration.ofSeconds(2);
+    public static final Duration RETRY_PERIOD = Duration.ofMillis(300);
+    public static final Duration RENEWAL_INTERVAL = Duration.ofMillis(300);
+    /** How long one exchange of the leader-only route takes. */
+    public static final long WORK_MILLIS = 10;
+
+    /** One leadership event as the pod's event route handled it; {@code nanos}: when its handling ended. */
+    public record Event(LeadershipEventType type, Object body, Map<String, Object> headers, long nanos) {
+        public String holder() {
+            return (String) headers.get(K8sLeaderConstants.HOLDER_IDENTITY);
+        }
+    }
+
+    /** One exchange of the leader-only route: when its processing began and ended ({@link System#nanoTime()}). */
+    public record Work(CamelPod pod, long begin, long end) {
+    }
+
+    /** A route of this pod starting or stopping, by the local monotonic clock. */
+    public record RouteChange(String routeId, boolean started, long nanos) {
+    }
+
+    private final String name;
+    private final KubernetesClient client;
+    private final DefaultCamelContext context = new DefaultCamelContext();
+    private final K8sLeaderComponent component;
+    private final K8sLeaderRoutePolicy policy = new K8sLeaderRoutePolicy(LEASE);
+    private final List<Work> work = new CopyOnWriteArrayList<>();
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<RouteChange> routeChanges = new CopyOnWriteArrayList<>();
+    private final List<RoutesBuilder> extraRoutes = new ArrayList<>();
+    private boolean standardRoutes = true;
+    private boolean eventRoute = true;
+    private boolean workRoute = true;
+    private volatile Duration lostHandling = Duration.ZERO;
+
+    CamelPod(MockApiServer api, String name) {
+        this.name = name;
+        this.client = api.newClient(name);
+        context.getCamelContextExtension().setName(name);
+        context.getRegistry().bind("kubernetesClient", client);
+        component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
+        K8sLeaderConfiguration options = component.getConfiguration();
+        options.setIdentity(name);
+        options.setLeaseDuration(LEASE_DURATION.toMillis());
+        options.setRenewDeadline(RENEW_DEADLINE.toMillis());
+        options.setRetryPeriod(RETRY_PERIOD.toMillis());
+        options.setRenewalInterval(RENEWAL_INTERVAL.toMillis());
+        context.getManagementStrategy().addEventNotifier(new RouteChangeRecorder());
+    }
+
+    /** Changes the component's options (the defaults of the pod's endpoints and policy); before start. */
+    public CamelPod configure(Consumer<K8sLeaderConfiguration> options) {
+        options.accept(component.getConfiguration());
+        return this;
+    }
+
+    /** Changes the component itself (client, clock); before start. */
+    public CamelPod component(Consumer<K8sLeaderComponent> change) {
+        change.accept(component);
+        return this;
+    }
+
+    /** Adds routes next to the standard two; before start. */
+    public CamelPod routes(RoutesBuilder routes) {
+        extraRoutes.add(routes);
+        return this;
+    }
+
+    /** Leaves out the event route: the leader-only route is the only user of the election. */
+    public CamelPod withoutEventRoute() {
+        eventRoute = false;
+        return this;
+    }
+
+    /**
+     * Leaves out the leader-only route: the event route is the only user of the election, and {@link #isLeader()}
+     * no longer tells (use the events).
+     */
+    public CamelPod withoutWorkRoute() {
+        workRoute = false;
+        return this;
+    }
+
+    /** Makes the event route take this long to handle LOST, like a route that closes a connection on LOST. */
+    public CamelPod lostHandling(Duration duration) {
+        lostHandling = duration;
+        return this;
+    }
+
+    /** Leaves out the standard routes: only the ones given with {@link #routes} run. */
+    public CamelPod withoutStandardRoutes() {
+        standardRoutes = false;
+        return this;
+    }
+
+    /** Starts the CamelContext (which may block, with awaitLeadership). */
+    public CamelPod start() {
+        try {
+            if (standardRoutes) {
+                context.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        if (eventRoute) {
+                            from("k8s-leader:" + LEASE).routeId(EVENTS_ROUTE)
+                                    .process(CamelPod.this::recordEvent);
+                        }
+                        if (workRoute) {
+                            from("timer:work?period=50&delay=0").routeId(WORK_ROUTE).routePolicy(policy)
+                                    .process(exchange -> doWork());
+                        }
+                    }
+                });
+            }
+            for (RoutesBuilder routes : extraRoutes) {
+                context.addRoutes(routes);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot add the routes of " + name, e);
+        }
+        context.start();
+        return this;
+    }
+
+    /** The leader-only work: takes a little while, so that two pods working at once would overlap visibly. */
+    private void doWork() throws InterruptedException {
+        long begin = System.nanoTime();
+        Thread.sleep(WORK_MILLIS);
+        work.add(new Work(this, begin, System.nanoTime()));
+    }
+
+    /** A processor recording the leadership events it receives into {@link #events()}, for custom event routes. */
+    public Processor eventRecorder() {
+        return this::recordEvent;
+    }
+
+    private void recordEvent(Exchange exchange) throws InterruptedException {
+        Map<String, Object> headers = new HashMap<>(exchange.getMessage().getHeaders());
+        LeadershipEventType type
+                = LeadershipEventType.valueOf((String) headers.get(K8sLeaderConstants.EVENT));
+        if (type == LeadershipEventType.LOST) {
+            Thread.sleep(lostHandling.toMillis());
+        }
+        events.add(new Event(type, exchange.getMessage().getBody(), headers, System.nanoTime()));
+    }
+
+    /** Stops the CamelContext gracefully, as a pod does on SIGTERM. */
+    public void stop() {
+        context.stop();
+    }
+
+    @Override
+    public void close() {
+        try {
+            context.stop();
+        } finally {
+            client.close();
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DefaultCamelContext context() {
+        return context;
+    }
+
+    public K8sLeaderComponent component() {
+        return component;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The policy of the leader-only route {@value #WORK_ROUTE}; also usable on routes added with {@link #routes}. */
+    public K8sLeaderRoutePolicy policy() {
+        return policy;
+    }
+
+    /** Whether this pod leads and its leadership is locally valid now (its policy's view). */
+    public boolean isLeader() {
+        return policy.isLeader();
+    }
+
+    public ServiceStatus routeStatus(String routeId) {
+        return context.getRouteController().getRouteStatus(routeId);
+    }
+
+    public ServiceStatus workStatus() {
+        return routeStatus(WORK_ROUTE);
+    }
+
+    /** The exchanges the leader-only route processed, in order. */
+    public List<Work> work() {
+        return List.copyOf(work);
+    }
+
+    public List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    public List<LeadershipEventType> eventTypes() {
+        return events.stream().map(Event::type).toList();
+    }
+
+    public List<Event> events(LeadershipEventType type) {
+        return events.stream().filter(e -> e.type() == type).toList();
+    }
+
+    public Optional<Event> firstEvent(LeadershipEventType type) {
+        return events.stream().filter(e -> e.type() == type).findFirst();
+    }
+
+    public List<RouteChange> routeChanges() {
+        return List.copyOf(routeChanges);
+    }
+
+    /** When the route last stopped, by the local monotonic clock. */
+    public Optional<Long> lastStopOf(String routeId) {
+        return routeChanges.stream().filter(c -> c.routeId().equals(routeId) && !c.started())
+                .map(RouteChange::nanos).reduce((a, b) -> b);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private final class RouteChangeRecorder extends SimpleEventNotifierSupport {
+        RouteChangeRecorder() {
+            setIgnoreExchangeEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.RouteStartedEvent || event instanceof CamelEvent.RouteStoppedEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            CamelEvent.RouteEvent routeEvent = (CamelEvent.RouteEvent) event;
+            routeChanges.add(new RouteChange(routeEvent.getRoute().getId(),
+                    event instanceof CamelEvent.RouteStartedEvent, System.nanoTime()));
+        }
+    }
+}
