@@ -63,6 +63,23 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         this.leaseName = leaseName;
     }
 
+    /** A new policy with the same options (not the same state), for another route. */
+    K8sLeaderRoutePolicy copyOptions() {
+        K8sLeaderRoutePolicy copy = new K8sLeaderRoutePolicy(leaseName);
+        copy.namespace = namespace;
+        copy.identity = identity;
+        copy.leaseDuration = leaseDuration;
+        copy.renewDeadline = renewDeadline;
+        copy.retryPeriod = retryPeriod;
+        copy.renewalInterval = renewalInterval;
+        copy.loggingLevel = loggingLevel;
+        copy.awaitLeadership = awaitLeadership;
+        copy.awaitLeadershipTimeout = awaitLeadershipTimeout;
+        copy.releaseOnStop = releaseOnStop;
+        copy.kubernetesClient = kubernetesClient;
+        return copy;
+    }
+
     @Override
     public void onInit(Route route) {
         super.onInit(route);

@@ -1,5 +1,6 @@
 package io.github.camelk8s.leader;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.github.camelk8s.leader.testsupport.CamelPod;
@@ -47,6 +48,26 @@ class K8sLeaderRoutePolicyFactoryTest {
         assertThat(policiesOf(follower, CamelPod.EVENTS_ROUTE)).isEmpty();
         assertThat(follower.routeStatus("other")).isEqualTo(ServiceStatus.Stopped);
         assertThat(follower.routeStatus("import-a")).isEqualTo(ServiceStatus.Stopped);
+    }
+
+    @Test
+    void eachRouteGetsItsOwnPolicyWithTheTemplatesOptions() {
+        K8sLeaderRoutePolicy template = new K8sLeaderRoutePolicy(CamelPod.LEASE);
+        template.setLeaseDuration(Duration.ofSeconds(7));
+        template.setRenewDeadline(Duration.ofSeconds(5));
+        template.setReleaseOnStop(false);
+        K8sLeaderRoutePolicyFactory factory = new K8sLeaderRoutePolicyFactory(template);
+
+        K8sLeaderRoutePolicy first = (K8sLeaderRoutePolicy) factory.createRoutePolicy(null, "a", null);
+        K8sLeaderRoutePolicy second = (K8sLeaderRoutePolicy) factory.createRoutePolicy(null, "b", null);
+
+        assertThat(first).isNotSameAs(second).isNotSameAs(template);
+        for (K8sLeaderRoutePolicy policy : List.of(first, second)) {
+            assertThat(policy.getLeaseName()).isEqualTo(CamelPod.LEASE);
+            assertThat(policy.getLeaseDuration()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(policy.getRenewDeadline()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(policy.getReleaseOnStop()).isFalse();
+        }
     }
 
     private CamelPod podWithFactory(String name, String routeIdPattern) {
