@@ -544,8 +544,15 @@ public final class LeaseElector implements AutoCloseable {
         stepDown("no successful renewal for renewDeadline (" + config.renewDeadline() + ")");
     }
 
+    /**
+     * The safety net while the watch is down, not a second retry loop: while an attempt runs or the retry of a
+     * failed one is due, that attempt reads the Lease anyway. Polling regardless, as before, made a candidate that
+     * the API server refuses (no RBAC: the informer cannot list either) read twice per retryPeriod, the poll and the
+     * retry each starting a read; first seen against a real API server.
+     */
     private synchronized void pollIfNotWatching() {
-        if (state == State.FOLLOWER && !watch.isWatching()) {
+        boolean retryDue = retryTimer != null && !retryTimer.isDone();
+        if (state == State.FOLLOWER && !watch.isWatching() && !attemptRunning && !retryDue) {
             refreshNeeded = true;
             startAttempt();
         }

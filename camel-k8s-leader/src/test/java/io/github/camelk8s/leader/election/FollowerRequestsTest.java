@@ -50,6 +50,27 @@ class FollowerRequestsTest {
     }
 
     @Test
+    void aCandidateThatTheApiServerRefusesReadsTheLeaseOncePerRetryPeriodNotTwice() throws InterruptedException {
+        // Found against a real API server (RbacE2ETest): without RBAC the informer cannot list, so the poll timer
+        // runs beside the retry timer of the failed read, and both started a read: up to two GETs per retryPeriod.
+        FaultDispatcher.Rule reads = election.faults().failWith(FaultDispatcher.candidate("pod-a")
+                .and(r -> r.method().equals("GET") && r.path().contains("/leases/ledger")), 403, -1);
+        election.faults().failWith(FaultDispatcher.candidate("pod-a"), 403, -1);
+        Candidate refused = election.start("pod-a");
+        await().until(() -> reads.hits() >= 2);
+
+        int before = reads.hits();
+        long from = System.nanoTime();
+        Thread.sleep(3000);
+        int read = reads.hits() - before;
+        long periods = Duration.ofNanos(System.nanoTime() - from).toMillis() / 300;
+
+        assertThat(read).as("reads of the Lease in %d retry periods", periods).isBetween((int) periods - 2,
+                (int) periods + 1);
+        assertThat(refused.elector.lastError()).hasMessageContaining("HTTP 403");
+    }
+
+    @Test
     void aFollowerWhoseWatchIsDownPollsEveryRetryPeriodAndStillTakesOverAReleasedLease() {
         Candidate leader = election.start("pod-a");
         await().until(leader::isLeader);
