@@ -66,7 +66,8 @@ public final class CamelPod implements AutoCloseable {
     private final KubernetesClient client;
     private final DefaultCamelContext context = new DefaultCamelContext();
     private final K8sLeaderComponent component;
-    private final K8sLeaderRoutePolicy policy = new K8sLeaderRoutePolicy(LEASE);
+    private final String leaseName;
+    private final K8sLeaderRoutePolicy policy;
     private final List<Work> work = new CopyOnWriteArrayList<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<RouteChange> routeChanges = new CopyOnWriteArrayList<>();
@@ -77,8 +78,18 @@ public final class CamelPod implements AutoCloseable {
     private volatile Duration lostHandling = Duration.ZERO;
 
     CamelPod(MockApiServer api, String name) {
+        this(api.newClient(name), name, LEASE);
+    }
+
+    /**
+     * A pod on any API server (the end-to-end tests' real one), competing for {@code leaseName}. The pod owns the
+     * client and closes it in {@link #close()}.
+     */
+    public CamelPod(KubernetesClient client, String name, String leaseName) {
         this.name = name;
-        this.client = api.newClient(name);
+        this.client = client;
+        this.leaseName = leaseName;
+        this.policy = new K8sLeaderRoutePolicy(leaseName);
         context.getCamelContextExtension().setName(name);
         context.getRegistry().bind("kubernetesClient", client);
         component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
@@ -144,7 +155,7 @@ public final class CamelPod implements AutoCloseable {
                     @Override
                     public void configure() {
                         if (eventRoute) {
-                            from("k8s-leader:" + LEASE).routeId(EVENTS_ROUTE)
+                            from("k8s-leader:" + leaseName).routeId(EVENTS_ROUTE)
                                     .process(CamelPod.this::recordEvent);
                         }
                         if (workRoute) {
@@ -202,6 +213,11 @@ public final class CamelPod implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The Lease this pod competes for. */
+    public String leaseName() {
+        return leaseName;
     }
 
     public DefaultCamelContext context() {
