@@ -2,6 +2,7 @@ package io.github.camelk8s.leader.e2e;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -101,7 +102,7 @@ class FailoverE2ETest {
         long lastRenewalSeen = history.lastHeldBy("pod-a").orElseThrow().nanos();
         long firstTakeoverWrite = others.stream()
                 .map(p -> e2e.requests(p.name()).firstWriteSince(crashedAt))
-                .filter(java.util.Optional::isPresent).mapToLong(w -> w.get().nanos()).min().orElseThrow();
+                .filter(Optional::isPresent).mapToLong(w -> w.get().nanos()).min().orElseThrow();
         assertThat(Duration.ofNanos(firstTakeoverWrite - lastRenewalSeen))
                 .as("from pod-a's last renewal (as the test's watch saw it) to the first write of a follower")
                 .isGreaterThanOrEqualTo(CamelPod.LEASE_DURATION.minusNanos(OBSERVATION_SKEW_NANOS));
@@ -138,7 +139,7 @@ class FailoverE2ETest {
         await().atMost(Pods.PATIENCE).until(() -> !old.events(LOST).isEmpty());
         assertThat(old.events(LOST).get(0).nanos()).isGreaterThan(deletedAt);
         long firstWriteAfterDeletion = all.stream().map(p -> e2e.requests(p.name()).firstWriteSince(deletedAt))
-                .filter(java.util.Optional::isPresent).mapToLong(w -> w.get().nanos()).min().orElseThrow();
+                .filter(Optional::isPresent).mapToLong(w -> w.get().nanos()).min().orElseThrow();
         assertThat(Duration.ofNanos(firstWriteAfterDeletion - deletedAt))
                 .as("a deleted Lease is free at once: the watch reports it, no one waits for leaseDuration")
                 .isLessThan(CamelPod.LEASE_DURATION);

@@ -3,6 +3,7 @@ package io.github.camelk8s.leader.e2e;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +109,7 @@ class LeaseRecordE2ETest {
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(process.exitValue()).as("%s failed: %s", String.join(" ", command),
-                        java.nio.file.Files.readString(stderr.toPath())).isZero();
+                        Files.readString(stderr.toPath())).isZero();
                 return out;
             } finally {
                 stderr.delete();

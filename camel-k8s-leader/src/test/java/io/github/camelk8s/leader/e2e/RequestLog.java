@@ -2,6 +2,8 @@ package io.github.camelk8s.leader.e2e;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -65,11 +67,11 @@ final class RequestLog implements Interceptor {
     }
 
     /** The first write sent at or after the given time, if any. */
-    java.util.Optional<Request> firstWriteSince(long nanos) {
+    Optional<Request> firstWriteSince(long nanos) {
         return requests.stream().filter(r -> r.kind() == Kind.WRITE && r.nanos() >= nanos).findFirst();
     }
 
     static String rate(long count, Duration window) {
-        return String.format(java.util.Locale.ROOT, "%d in %.1f s", count, window.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%d in %.1f s", count, window.toMillis() / 1000.0);
     }
 }
