@@ -16,7 +16,7 @@
 #
 # The binary is built once per machine and Debian package version, and cached outside the clone in
 # ${XDG_CACHE_HOME:-~/.cache}/camel-k8s-leader/kube-apiserver-<version>/ (override: K8S_E2E_CACHE). The first
-# build takes about 5 minutes on 2 cores, 1.3 GB of memory and 2 GB of disk, which are freed afterwards.
+# build takes 6-8 minutes on 2 cores, 1.3 GB of memory and 2 GB of disk, which are freed afterwards.
 # The running server's files (certificates, tokens, kubeconfigs, PIDs, etcd data, logs) are in K8S_E2E_DIR,
 # by default .k8s-e2e/ at the root of the clone.
 #
@@ -173,7 +173,7 @@ build_binary() {
     need_commands go:golang-go make:make rsync:rsync dpkg-source:dpkg-dev
     go_version=$(go version)
     started=$(date +%s)
-    log "building kube-apiserver from Debian's kubernetes $version with $go_version (about 5 minutes on 2 cores)"
+    log "building kube-apiserver from Debian's kubernetes $version with $go_version (6-8 minutes on 2 cores)"
     BUILD_DIR=$(mktemp -d "$CACHE_ROOT/build.XXXXXX")
     trap cleanup_build EXIT
     local build_log=$BUILD_DIR/build.log
