@@ -100,6 +100,11 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     public void onRemove(Route route) {
         routes.remove(route);
         super.onRemove(route);
+        if (routes.isEmpty()) {
+            // removing a route does not shut its policy down: without this, a policy whose routes were all
+            // removed kept competing, and a leader kept the Lease with nothing left to run
+            leave();
+        }
     }
 
     @Override
