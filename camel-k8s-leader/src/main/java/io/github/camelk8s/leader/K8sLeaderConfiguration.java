@@ -53,6 +53,12 @@ public class K8sLeaderConfiguration implements Cloneable {
     @Metadata(description = "Whether a leader releases the Lease when it stops, so another pod takes over at once "
                             + "instead of after leaseDuration.")
     private boolean releaseOnStop = true;
+    @UriParam(defaultValue = "true")
+    @Metadata(description = "Whether this pod records its leadership changes as Kubernetes Events on the Lease "
+                            + "(reason LeaderElection, '<identity> became leader' and '<identity> stopped leading'), "
+                            + "as client-go does. Needs the 'create' permission on events; failing to record an "
+                            + "event never affects the election.")
+    private boolean recordEvents = true;
 
     public String getNamespace() {
         return namespace;
@@ -137,6 +143,14 @@ public class K8sLeaderConfiguration implements Cloneable {
 
     public void setReleaseOnStop(boolean releaseOnStop) {
         this.releaseOnStop = releaseOnStop;
+    }
+
+    public boolean isRecordEvents() {
+        return recordEvents;
+    }
+
+    public void setRecordEvents(boolean recordEvents) {
+        this.recordEvents = recordEvents;
     }
 
     public K8sLeaderConfiguration copy() {
