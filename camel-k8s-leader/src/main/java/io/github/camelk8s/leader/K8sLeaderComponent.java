@@ -155,10 +155,18 @@ public class K8sLeaderComponent extends DefaultComponent {
         healthChecks.add(elector);
         undo.add(() -> healthChecks.remove(elector));
         undo.add(ManagedLeaseElector.register(getCamelContext(), elector));
-        if (K8sLeaderMicrometer.available(getCamelContext())) {
+        if (micrometerPresent()) {
             undo.add(K8sLeaderMicrometer.bind(getCamelContext(), elector));
         }
         return () -> undo.forEach(Runnable::run);
+    }
+
+    /**
+     * Whether Micrometer is on the classpath (an optional dependency). Checked here, by name: merely calling a method
+     * of {@link K8sLeaderMicrometer} makes the JVM resolve the Micrometer types it uses, which fails without it.
+     */
+    private boolean micrometerPresent() {
+        return getCamelContext().getClassResolver().resolveClass("io.micrometer.core.instrument.MeterRegistry") != null;
     }
 
     private synchronized ExecutorService eventRecording() {

@@ -23,8 +23,10 @@ import org.apache.camel.spi.Registry;
  * <li>counters {@value #ACQUISITIONS}, {@value #LOSSES}, {@value #CONFLICTS}, {@value #ERRORS}
  * ({@code k8s_leader_acquisitions_total}, ...).</li>
  * </ul>
- * Only loaded when Micrometer is on the classpath (it is an optional dependency); the registry is the one bound
- * in the Camel registry as {@code metricsRegistry} (camel-micrometer's name), else the only MeterRegistry there.
+ * Only loaded when Micrometer is on the classpath (it is an optional dependency): the JVM resolves the Micrometer
+ * types of this class when it first uses it, so {@link K8sLeaderComponent} checks for Micrometer first, without touching
+ * this class. The registry is the one bound in the Camel registry as {@code metricsRegistry} (camel-micrometer's
+ * name), else the only MeterRegistry there.
  */
 final class K8sLeaderMicrometer {
 
@@ -38,11 +40,6 @@ final class K8sLeaderMicrometer {
     static final String REGISTRY_NAME = "metricsRegistry";
 
     private K8sLeaderMicrometer() {
-    }
-
-    /** Whether Micrometer is on the classpath. */
-    static boolean available(CamelContext context) {
-        return context.getClassResolver().resolveClass("io.micrometer.core.instrument.MeterRegistry") != null;
     }
 
     /** Registers the meters if the CamelContext has a MeterRegistry; returns what removes them. */
