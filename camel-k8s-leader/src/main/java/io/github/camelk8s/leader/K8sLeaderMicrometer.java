@@ -23,8 +23,8 @@ import org.apache.camel.spi.Registry;
  * <li>counters {@value #ACQUISITIONS}, {@value #LOSSES}, {@value #CONFLICTS}, {@value #ERRORS}
  * ({@code k8s_leader_acquisitions_total}, ...).</li>
  * </ul>
- * Only loaded when Micrometer is on the classpath (it is an optional dependency): the JVM resolves the Micrometer
- * types of this class when it first uses it, so {@link K8sLeaderComponent} checks for Micrometer first, without touching
+ * Only used when Micrometer is on the classpath (it is an optional dependency): the JVM resolves the Micrometer
+ * types of this class when it is first used, so {@link K8sLeaderComponent} checks for Micrometer without touching
  * this class. The registry is the one bound in the Camel registry as {@code metricsRegistry} (camel-micrometer's
  * name), else the only MeterRegistry there.
  */
