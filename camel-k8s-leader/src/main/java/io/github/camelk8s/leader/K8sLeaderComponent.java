@@ -98,7 +98,7 @@ public class K8sLeaderComponent extends DefaultComponent {
         return configuration;
     }
 
-    /** The default options for every endpoint and policy of this component. */
+    /** The default options for every endpoint, policy and cluster view of this component. */
     public void setConfiguration(K8sLeaderConfiguration configuration) {
         this.configuration = configuration;
     }
