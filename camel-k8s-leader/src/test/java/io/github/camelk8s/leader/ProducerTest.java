@@ -92,7 +92,8 @@ class ProducerTest {
         // released, not expired: the follower takes over long before leaseDuration would have passed
         await().atMost(Pods.PATIENCE).until(follower::isLeader);
         Pods.assertWorkInTurns(leader, follower);
-        assertThat(leader.eventTypes()).containsExactly(ELECTED, LOST, LeadershipEventType.NEW_LEADER);
+        await().atMost(Pods.PATIENCE).untilAsserted(() -> assertThat(leader.eventTypes())
+                .containsExactly(ELECTED, LOST, LeadershipEventType.NEW_LEADER));
         assertThat(leader.workStatus().isStopped()).isTrue();
         assertThat(pods.lease().getSpec().getLeaseTransitions()).isEqualTo(1);
     }
