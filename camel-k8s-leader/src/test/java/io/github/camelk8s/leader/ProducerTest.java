@@ -83,6 +83,7 @@ class ProducerTest {
         List<CamelPod> all = pods.start("pod-a", "pod-b");
         CamelPod leader = Pods.awaitSingleLeader(all);
         CamelPod follower = all.get(0) == leader ? all.get(1) : all.get(0);
+        await().atMost(Pods.PATIENCE).until(() -> !leader.work().isEmpty());
 
         LeadershipStatus status = send(leader, "k8s-leader:" + CamelPod.LEASE + "?operation=yield&yieldDuration=60s")
                 .getMessage().getBody(LeadershipStatus.class);
@@ -90,7 +91,7 @@ class ProducerTest {
         assertThat(status.isLeader()).isFalse();
         assertThat(status.isYielding()).isTrue();
         // released, not expired: the follower takes over long before leaseDuration would have passed
-        await().atMost(Pods.PATIENCE).until(follower::isLeader);
+        await().atMost(Pods.PATIENCE).until(() -> follower.isLeader() && !follower.work().isEmpty());
         Pods.assertWorkInTurns(leader, follower);
         await().atMost(Pods.PATIENCE).untilAsserted(() -> assertThat(leader.eventTypes())
                 .containsExactly(ELECTED, LOST, LeadershipEventType.NEW_LEADER));
