@@ -65,8 +65,10 @@ class ApplicationTest {
 
         await().atMost(PATIENCE).until(() -> get(port, "/leader"),
                 status -> status.startsWith("LEADER example/" + LeaderRoutes.LEASE + " identity=replica-1"));
-        assertThat(client.v1().events().inNamespace(MockKubernetes.NAMESPACE).list().getItems())
-                .extracting(e -> e.getMessage()).contains("replica-1 became leader");
+        // recorded off the election's threads, so a moment later
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                client.v1().events().inNamespace(MockKubernetes.NAMESPACE).list().getItems())
+                .extracting(e -> e.getMessage()).contains("replica-1 became leader"));
     }
 
     @Test
