@@ -44,11 +44,15 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "kubernetesclient":
         case "kubernetesClient": target.setKubernetesClient(property(camelContext, io.fabric8.kubernetes.client.KubernetesClient.class, value)); return true;
+        case "lazystartproducer":
+        case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaseduration":
         case "leaseDuration": getOrCreateConfiguration(target).setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logginglevel":
         case "loggingLevel": getOrCreateConfiguration(target).setLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
         case "namespace": getOrCreateConfiguration(target).setNamespace(property(camelContext, java.lang.String.class, value)); return true;
+        case "recordevents":
+        case "recordEvents": getOrCreateConfiguration(target).setRecordEvents(property(camelContext, boolean.class, value)); return true;
         case "releaseonstop":
         case "releaseOnStop": getOrCreateConfiguration(target).setReleaseOnStop(property(camelContext, boolean.class, value)); return true;
         case "renewdeadline":
@@ -83,11 +87,15 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "identity": return java.lang.String.class;
         case "kubernetesclient":
         case "kubernetesClient": return io.fabric8.kubernetes.client.KubernetesClient.class;
+        case "lazystartproducer":
+        case "lazyStartProducer": return boolean.class;
         case "leaseduration":
         case "leaseDuration": return long.class;
         case "logginglevel":
         case "loggingLevel": return org.apache.camel.LoggingLevel.class;
         case "namespace": return java.lang.String.class;
+        case "recordevents":
+        case "recordEvents": return boolean.class;
         case "releaseonstop":
         case "releaseOnStop": return boolean.class;
         case "renewdeadline":
@@ -118,11 +126,15 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "identity": return getOrCreateConfiguration(target).getIdentity();
         case "kubernetesclient":
         case "kubernetesClient": return target.getKubernetesClient();
+        case "lazystartproducer":
+        case "lazyStartProducer": return target.isLazyStartProducer();
         case "leaseduration":
         case "leaseDuration": return getOrCreateConfiguration(target).getLeaseDuration();
         case "logginglevel":
         case "loggingLevel": return getOrCreateConfiguration(target).getLoggingLevel();
         case "namespace": return getOrCreateConfiguration(target).getNamespace();
+        case "recordevents":
+        case "recordEvents": return getOrCreateConfiguration(target).isRecordEvents();
         case "releaseonstop":
         case "releaseOnStop": return getOrCreateConfiguration(target).isReleaseOnStop();
         case "renewdeadline":

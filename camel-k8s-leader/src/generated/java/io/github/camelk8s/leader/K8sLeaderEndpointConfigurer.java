@@ -36,11 +36,16 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "identity": target.getConfiguration().setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "kubernetesclient":
         case "kubernetesClient": target.setKubernetesClient(property(camelContext, io.fabric8.kubernetes.client.KubernetesClient.class, value)); return true;
+        case "lazystartproducer":
+        case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaseduration":
         case "leaseDuration": target.getConfiguration().setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logginglevel":
         case "loggingLevel": target.getConfiguration().setLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
         case "namespace": target.getConfiguration().setNamespace(property(camelContext, java.lang.String.class, value)); return true;
+        case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
+        case "recordevents":
+        case "recordEvents": target.getConfiguration().setRecordEvents(property(camelContext, boolean.class, value)); return true;
         case "releaseonstop":
         case "releaseOnStop": target.getConfiguration().setReleaseOnStop(property(camelContext, boolean.class, value)); return true;
         case "renewdeadline":
@@ -49,6 +54,8 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "renewalInterval": target.getConfiguration().setRenewalInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retryperiod":
         case "retryPeriod": target.getConfiguration().setRetryPeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "yieldduration":
+        case "yieldDuration": target.setYieldDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         default: return false;
         }
     }
@@ -69,11 +76,16 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "identity": return java.lang.String.class;
         case "kubernetesclient":
         case "kubernetesClient": return io.fabric8.kubernetes.client.KubernetesClient.class;
+        case "lazystartproducer":
+        case "lazyStartProducer": return boolean.class;
         case "leaseduration":
         case "leaseDuration": return long.class;
         case "logginglevel":
         case "loggingLevel": return org.apache.camel.LoggingLevel.class;
         case "namespace": return java.lang.String.class;
+        case "operation": return java.lang.String.class;
+        case "recordevents":
+        case "recordEvents": return boolean.class;
         case "releaseonstop":
         case "releaseOnStop": return boolean.class;
         case "renewdeadline":
@@ -82,6 +94,8 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "renewalInterval": return long.class;
         case "retryperiod":
         case "retryPeriod": return long.class;
+        case "yieldduration":
+        case "yieldDuration": return long.class;
         default: return null;
         }
     }
@@ -103,11 +117,16 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "identity": return target.getConfiguration().getIdentity();
         case "kubernetesclient":
         case "kubernetesClient": return target.getKubernetesClient();
+        case "lazystartproducer":
+        case "lazyStartProducer": return target.isLazyStartProducer();
         case "leaseduration":
         case "leaseDuration": return target.getConfiguration().getLeaseDuration();
         case "logginglevel":
         case "loggingLevel": return target.getConfiguration().getLoggingLevel();
         case "namespace": return target.getConfiguration().getNamespace();
+        case "operation": return target.getOperation();
+        case "recordevents":
+        case "recordEvents": return target.getConfiguration().isRecordEvents();
         case "releaseonstop":
         case "releaseOnStop": return target.getConfiguration().isReleaseOnStop();
         case "renewdeadline":
@@ -116,6 +135,8 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "renewalInterval": return target.getConfiguration().getRenewalInterval();
         case "retryperiod":
         case "retryPeriod": return target.getConfiguration().getRetryPeriod();
+        case "yieldduration":
+        case "yieldDuration": return target.getYieldDuration();
         default: return null;
         }
     }

@@ -23,7 +23,7 @@ public class K8sLeaderEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(15);
+        Set<String> props = new HashSet<>(19);
         props.add("awaitLeadership");
         props.add("awaitLeadershipTimeout");
         props.add("bridgeErrorHandler");
@@ -31,14 +31,18 @@ public class K8sLeaderEndpointUriFactory extends org.apache.camel.support.compon
         props.add("exchangePattern");
         props.add("identity");
         props.add("kubernetesClient");
+        props.add("lazyStartProducer");
         props.add("leaseDuration");
         props.add("leaseName");
         props.add("loggingLevel");
         props.add("namespace");
+        props.add("operation");
+        props.add("recordEvents");
         props.add("releaseOnStop");
         props.add("renewDeadline");
         props.add("renewalInterval");
         props.add("retryPeriod");
+        props.add("yieldDuration");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();
         MULTI_VALUE_PREFIXES = Collections.emptyMap();

@@ -6,30 +6,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
+import io.github.camelk8s.leader.election.LeaderEventRecorder;
 import io.github.camelk8s.leader.election.LeaseElector;
 import org.apache.camel.Endpoint;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.util.ObjectHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Leader election on a Kubernetes Lease. Its options are the defaults of every {@code k8s-leader:} endpoint and
- * {@link K8sLeaderRoutePolicy} in the CamelContext, and it owns the electors they share.
+ * Leader election on a Kubernetes Lease. Its options are the defaults of every {@code k8s-leader:} endpoint,
+ * {@link K8sLeaderRoutePolicy} and {@link K8sLeaderClusterService} in the CamelContext, and it owns the electors
+ * they share. For each elector it runs it also records Kubernetes Events (option recordEvents), offers a health
+ * check ({@link K8sLeaderHealthCheckRepository}), an MBean when JMX is on ({@link ManagedLeaseElector}) and
+ * Micrometer meters when the application has a MeterRegistry.
  */
 @Component(K8sLeaderConstants.SCHEME)
 public class K8sLeaderComponent extends DefaultComponent {
 
-    private static final String[] DURATION_OPTIONS
-            = { "leaseDuration", "renewDeadline", "retryPeriod", "renewalInterval", "awaitLeadershipTimeout" };
+    private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderComponent.class);
+
+    private static final String[] DURATION_OPTIONS = { "leaseDuration", "renewDeadline", "retryPeriod",
+            "renewalInterval", "awaitLeadershipTimeout", "yieldDuration" };
 
     static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
@@ -45,7 +57,10 @@ public class K8sLeaderComponent extends DefaultComponent {
                             + "simulate a paused process.")
     private ElectionClock electionClock;
 
-    private final SharedLeaseElectors electors = new SharedLeaseElectors();
+    private final SharedLeaseElectors electors = new SharedLeaseElectors(this::instrument);
+    private final K8sLeaderHealthCheckRepository healthChecks = new K8sLeaderHealthCheckRepository();
+    /** Creates the Kubernetes Events, off the electors' threads; created on first use. */
+    private ExecutorService eventRecording;
     /** Distinguishes this CamelContext's candidates from another context's in the same pod. */
     private final String identitySuffix = randomSuffix();
     private KubernetesClient ownedClient;
@@ -83,7 +98,7 @@ public class K8sLeaderComponent extends DefaultComponent {
         return configuration;
     }
 
-    /** The default options for every endpoint and policy of this component. */
+    /** The default options for every endpoint, policy and cluster view of this component. */
     public void setConfiguration(K8sLeaderConfiguration configuration) {
         this.configuration = configuration;
     }
@@ -111,8 +126,55 @@ public class K8sLeaderComponent extends DefaultComponent {
      */
     LeaseElector joinElection(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
         KubernetesClient effectiveClient = client != null ? client : defaultClient();
-        return electors.join(toElectionConfig(leaseName, options, effectiveClient), effectiveClient,
-                electionClock != null ? electionClock : ElectionClock.system());
+        return electors.join(toElectionConfig(leaseName, options, effectiveClient), options.isRecordEvents(),
+                effectiveClient, electionClock != null ? electionClock : ElectionClock.system());
+    }
+
+    /** The elector this CamelContext runs on the Lease, or null if nothing here competes for it. */
+    LeaseElector findElection(String namespace, String leaseName) {
+        return electors.find(namespace, leaseName);
+    }
+
+    /** The namespace the options name, or the default one for the client. */
+    String resolveNamespace(K8sLeaderConfiguration options, KubernetesClient client) {
+        return options.getNamespace() != null
+                ? options.getNamespace() : defaultNamespace(client != null ? client : defaultClient());
+    }
+
+    /** The health checks of this component's elections, one per running elector. */
+    public K8sLeaderHealthCheckRepository getHealthCheckRepository() {
+        return healthChecks;
+    }
+
+    /** Adds the event recorder, health check, MBean and meters to a new elector; returns what removes them. */
+    private Runnable instrument(LeaseElector elector, KubernetesClient client, boolean recordEvents) {
+        List<Runnable> undo = new ArrayList<>();
+        if (recordEvents) {
+            elector.addListener(new LeaderEventRecorder(client, elector.config(), eventRecording()));
+        }
+        healthChecks.add(elector);
+        undo.add(() -> healthChecks.remove(elector));
+        undo.add(ManagedLeaseElector.register(getCamelContext(), elector));
+        if (micrometerPresent()) {
+            undo.add(K8sLeaderMicrometer.bind(getCamelContext(), elector));
+        }
+        return () -> undo.forEach(Runnable::run);
+    }
+
+    /**
+     * Whether Micrometer is on the classpath (an optional dependency). Checked here, by name: merely calling a method
+     * of {@link K8sLeaderMicrometer} makes the JVM resolve the Micrometer types it uses, which fails without it.
+     */
+    private boolean micrometerPresent() {
+        return getCamelContext().getClassResolver().resolveClass("io.micrometer.core.instrument.MeterRegistry") != null;
+    }
+
+    private synchronized ExecutorService eventRecording() {
+        if (eventRecording == null) {
+            eventRecording = getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadExecutor(this, "K8sLeaderEventRecorder");
+        }
+        return eventRecording;
     }
 
     /** The awaitLeadership option of a consumer or policy that joined the election on the elector's Lease. */
@@ -127,7 +189,7 @@ public class K8sLeaderComponent extends DefaultComponent {
     LeaderElectionConfig toElectionConfig(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
         return LeaderElectionConfig.builder()
                 .leaseName(leaseName)
-                .namespace(options.getNamespace() != null ? options.getNamespace() : defaultNamespace(client))
+                .namespace(resolveNamespace(options, client))
                 .identity(options.getIdentity() != null ? options.getIdentity() : defaultIdentity())
                 .leaseDuration(duration("leaseDuration", options.getLeaseDuration()))
                 .renewDeadline(duration("renewDeadline", options.getRenewDeadline()))
@@ -211,8 +273,31 @@ public class K8sLeaderComponent extends DefaultComponent {
     }
 
     @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+        if (registry != null) {
+            registry.register(healthChecks);
+        }
+    }
+
+    @Override
     protected void doStop() throws Exception {
         electors.close();
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+        if (registry != null) {
+            registry.unregister(healthChecks);
+        }
+        ExecutorService recording;
+        synchronized (this) {
+            recording = eventRecording;
+            eventRecording = null;
+        }
+        if (recording != null) {
+            // let the LOST events of the electors just stopped be recorded, but do not hold the shutdown for long
+            getCamelContext().getExecutorServiceManager().shutdownGraceful(recording, 2_000);
+            LOG.debug("Stopped recording Kubernetes Events");
+        }
         if (ownedClient != null) {
             ownedClient.close();
             ownedClient = null;

@@ -9,7 +9,8 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
 /**
- * The election options shared by the component (as defaults), its endpoints and the route policy.
+ * The election options shared by the component (as defaults), its endpoints, the route policy and the cluster
+ * service.
  */
 @UriParams
 public class K8sLeaderConfiguration implements Cloneable {
@@ -42,8 +43,8 @@ public class K8sLeaderConfiguration implements Cloneable {
     @Metadata(description = "The level at which leadership changes are logged.")
     private LoggingLevel loggingLevel = LoggingLevel.INFO;
     @UriParam(defaultValue = "false")
-    @Metadata(description = "Whether starting a consumer or route policy waits until this pod is leader or has seen "
-                            + "another pod lead (bounded by awaitLeadershipTimeout).")
+    @Metadata(description = "Whether starting a consumer, route policy or cluster view waits until this pod is leader "
+                            + "or has seen another pod lead (bounded by awaitLeadershipTimeout).")
     private boolean awaitLeadership;
     @UriParam(javaType = "java.time.Duration")
     @Metadata(description = "How long awaitLeadership waits before start-up goes on regardless. "
@@ -53,6 +54,12 @@ public class K8sLeaderConfiguration implements Cloneable {
     @Metadata(description = "Whether a leader releases the Lease when it stops, so another pod takes over at once "
                             + "instead of after leaseDuration.")
     private boolean releaseOnStop = true;
+    @UriParam(defaultValue = "true")
+    @Metadata(description = "Whether this pod records its leadership changes as Kubernetes Events on the Lease, as "
+                            + "client-go does: reason LeaderElection, messages such as 'pod-a became leader' and "
+                            + "'pod-a stopped leading'. Needs the 'create' permission on events; failing to record an "
+                            + "event never affects the election.")
+    private boolean recordEvents = true;
 
     public String getNamespace() {
         return namespace;
@@ -137,6 +144,14 @@ public class K8sLeaderConfiguration implements Cloneable {
 
     public void setReleaseOnStop(boolean releaseOnStop) {
         this.releaseOnStop = releaseOnStop;
+    }
+
+    public boolean isRecordEvents() {
+        return recordEvents;
+    }
+
+    public void setRecordEvents(boolean recordEvents) {
+        this.recordEvents = recordEvents;
     }
 
     public K8sLeaderConfiguration copy() {

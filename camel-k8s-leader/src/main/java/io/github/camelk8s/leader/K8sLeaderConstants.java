@@ -3,13 +3,15 @@ package io.github.camelk8s.leader;
 import org.apache.camel.spi.Metadata;
 
 /**
- * Headers set on every leadership event exchange.
+ * Headers set on every leadership event exchange (consumer) and on the answer of the producer; the producer sets
+ * all but {@link #EVENT}.
  */
 public final class K8sLeaderConstants {
 
     public static final String SCHEME = "k8s-leader";
 
-    @Metadata(description = "The kind of event: ELECTED (this pod became leader), LOST (this pod stopped being leader) "
+    @Metadata(label = "consumer",
+              description = "The kind of event: ELECTED (this pod became leader), LOST (this pod stopped being leader) "
                             + "or NEW_LEADER (another pod was observed leading)",
               javaType = "String", enums = "ELECTED,LOST,NEW_LEADER")
     public static final String EVENT = "CamelK8sLeaderEvent";
@@ -19,10 +21,10 @@ public final class K8sLeaderConstants {
     public static final String NAMESPACE = "CamelK8sLeaderNamespace";
     @Metadata(description = "This pod's identity in the election", javaType = "String")
     public static final String IDENTITY = "CamelK8sLeaderIdentity";
-    @Metadata(description = "The holder of the Lease as observed with this event (empty when released)",
+    @Metadata(description = "The holder of the Lease as observed with this event or status (empty when released)",
               javaType = "String")
     public static final String HOLDER_IDENTITY = "CamelK8sLeaderHolderIdentity";
-    @Metadata(description = "Whether this pod is leader after this event", javaType = "Boolean")
+    @Metadata(description = "Whether this pod is leader after this event, or now (producer)", javaType = "Boolean")
     public static final String IS_LEADER = "CamelK8sLeaderIsLeader";
     @Metadata(description = "The Lease's leaseTransitions: how many times its holder changed", javaType = "Integer")
     public static final String TRANSITIONS = "CamelK8sLeaderTransitions";

@@ -12,19 +12,34 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * Leadership events of a Kubernetes Lease election as messages: ELECTED, LOST and NEW_LEADER.
+ * Leader election on a Kubernetes Lease: leadership events as messages (ELECTED, LOST, NEW_LEADER), this pod's
+ * leadership status, and stepping down on request.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = K8sLeaderConstants.SCHEME, title = "Kubernetes Leader",
-             syntax = "k8s-leader:leaseName", consumerOnly = true, remote = true,
+             syntax = "k8s-leader:leaseName", remote = true,
              category = { Category.CLUSTERING, Category.CLOUD },
              headersClass = K8sLeaderConstants.class)
 public class K8sLeaderEndpoint extends DefaultEndpoint {
+
+    static final String OPERATION_STATUS = "status";
+    static final String OPERATION_YIELD = "yield";
 
     @UriPath
     @Metadata(required = true, description = "The name of the Lease (a DNS-1123 subdomain)")
     private final String leaseName;
     @UriParam
     private K8sLeaderConfiguration configuration;
+    @UriParam(label = "producer", defaultValue = OPERATION_STATUS, enums = OPERATION_STATUS + "," + OPERATION_YIELD)
+    @Metadata(description = "What the producer does: status puts this pod's leadership of the Lease in the body "
+                            + "(a LeadershipStatus); yield makes this pod step down, release the Lease and stay out "
+                            + "of the election for yieldDuration, then puts the status in the body. The CamelContext "
+                            + "must take part in the election on the Lease (a consumer, route policy or cluster "
+                            + "view).")
+    private String operation = OPERATION_STATUS;
+    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
+    @Metadata(description = "With operation=yield: how long this pod stays out of the election before it competes "
+                            + "again.")
+    private long yieldDuration = 30_000;
     @UriParam(label = "advanced")
     @Metadata(description = "The Kubernetes client to use. Default: the component's.")
     private KubernetesClient kubernetesClient;
@@ -43,7 +58,15 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        throw new UnsupportedOperationException("The k8s-leader endpoint " + getEndpointUri() + " is consumer only");
+        if (!OPERATION_STATUS.equals(operation) && !OPERATION_YIELD.equals(operation)) {
+            throw new IllegalArgumentException("Invalid k8s-leader option operation=" + operation
+                                               + ": must be status or yield");
+        }
+        if (yieldDuration <= 0) {
+            throw new IllegalArgumentException("Invalid k8s-leader option yieldDuration=" + yieldDuration
+                                               + "ms: must be greater than 0");
+        }
+        return new K8sLeaderProducer(this);
     }
 
     @Override
@@ -63,6 +86,22 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
 
     public void setConfiguration(K8sLeaderConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    public String getOperation() {
+        return operation;
+    }
+
+    public void setOperation(String operation) {
+        this.operation = operation;
+    }
+
+    public long getYieldDuration() {
+        return yieldDuration;
+    }
+
+    public void setYieldDuration(long yieldDuration) {
+        this.yieldDuration = yieldDuration;
     }
 
     public KubernetesClient getKubernetesClient() {

@@ -46,6 +46,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     private Boolean awaitLeadership;
     private Duration awaitLeadershipTimeout;
     private Boolean releaseOnStop;
+    private Boolean recordEvents;
     private KubernetesClient kubernetesClient;
 
     private final Set<Route> routes = new CopyOnWriteArraySet<>();
@@ -76,6 +77,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         copy.awaitLeadership = awaitLeadership;
         copy.awaitLeadershipTimeout = awaitLeadershipTimeout;
         copy.releaseOnStop = releaseOnStop;
+        copy.recordEvents = recordEvents;
         copy.kubernetesClient = kubernetesClient;
         return copy;
     }
@@ -100,6 +102,11 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     public void onRemove(Route route) {
         routes.remove(route);
         super.onRemove(route);
+        if (routes.isEmpty()) {
+            // removing a route does not shut its policy down: without this, a policy whose routes were all
+            // removed kept competing, and a leader kept the Lease with nothing left to run
+            leave();
+        }
     }
 
     @Override
@@ -212,6 +219,9 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         }
         if (releaseOnStop != null) {
             options.setReleaseOnStop(releaseOnStop);
+        }
+        if (recordEvents != null) {
+            options.setRecordEvents(recordEvents);
         }
         return options;
     }
@@ -394,6 +404,14 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
 
     public void setReleaseOnStop(Boolean releaseOnStop) {
         this.releaseOnStop = releaseOnStop;
+    }
+
+    public Boolean getRecordEvents() {
+        return recordEvents;
+    }
+
+    public void setRecordEvents(Boolean recordEvents) {
+        this.recordEvents = recordEvents;
     }
 
     public KubernetesClient getKubernetesClient() {

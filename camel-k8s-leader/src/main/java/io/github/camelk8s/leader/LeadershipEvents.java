@@ -7,7 +7,7 @@ import io.github.camelk8s.leader.election.LeaseRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** Turns an elector's callback into the event body and headers of the Camel contract. */
+/** Turns an elector's callback (or status) into the body and headers of the Camel contract. */
 final class LeadershipEvents {
 
     private LeadershipEvents() {
@@ -30,5 +30,17 @@ final class LeadershipEvents {
         in.setHeader(K8sLeaderConstants.HOLDER_IDENTITY, event.getHolderIdentity());
         in.setHeader(K8sLeaderConstants.IS_LEADER, event.isLeader());
         in.setHeader(K8sLeaderConstants.TRANSITIONS, event.getLeaseTransitions());
+    }
+
+    /** The producer's answer: the status as body, and the event headers that apply to a status (no EVENT). */
+    static void populate(Exchange exchange, LeadershipStatus status) {
+        Message in = exchange.getIn();
+        in.setBody(status);
+        in.setHeader(K8sLeaderConstants.LEASE_NAME, status.getLeaseName());
+        in.setHeader(K8sLeaderConstants.NAMESPACE, status.getNamespace());
+        in.setHeader(K8sLeaderConstants.IDENTITY, status.getIdentity());
+        in.setHeader(K8sLeaderConstants.HOLDER_IDENTITY, status.getHolderIdentity());
+        in.setHeader(K8sLeaderConstants.IS_LEADER, status.isLeader());
+        in.setHeader(K8sLeaderConstants.TRANSITIONS, status.getLeaseTransitions());
     }
 }

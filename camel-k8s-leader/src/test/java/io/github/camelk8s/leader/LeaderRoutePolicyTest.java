@@ -57,6 +57,21 @@ class LeaderRoutePolicyTest {
     }
 
     @Test
+    void removingThePolicysLastRouteLeavesTheElection() throws Exception {
+        CamelPod leader = pods.create("pod-a").withoutEventRoute().start();
+        await().atMost(Pods.PATIENCE).until(leader::isLeader);
+        CamelPod follower = pods.create("pod-b").withoutEventRoute().start();
+
+        leader.context().getRouteController().stopRoute(CamelPod.WORK_ROUTE);
+        leader.context().removeRoute(CamelPod.WORK_ROUTE);
+
+        // a policy with no route left has nothing to lead for: it leaves, which releases the Lease
+        assertThat(leader.policy().isLeader()).isFalse();
+        await().atMost(Pods.PATIENCE).until(follower::isLeader);
+        assertThat(pods.lease().getSpec().getHolderIdentity()).isEqualTo("pod-b");
+    }
+
+    @Test
     void leaderOnlyRouteDoesNotStartWithTheContextOfAFollower() {
         CamelPod leader = pods.start("pod-a");
         await().atMost(Pods.PATIENCE).until(leader::isLeader);

@@ -1,6 +1,7 @@
 package io.github.camelk8s.leader.election;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +84,18 @@ public final class LeaseElector implements AutoCloseable {
     private ScheduledFuture<?> deadlineTimer;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> pollTimer;
+    // statistics and yielding (additions kept together), guarded by this
+    private long acquisitions;
+    private long losses;
+    private long conflicts;
+    private long errors;
+    private Instant lastRenewal;
+    private Instant lastObservation;
+    private long attemptStartedNanos;
+    private long failingSinceNanos;
+    private boolean yielding;
+    private boolean yieldReleaseReady;
+    private ScheduledFuture<?> yieldTimer;
 
     LeaseElector(LeaderElectionConfig config, LeaseApi api, NamespaceLeaseWatch watch, ElectionClock clock,
                  ScheduledExecutorService timer, Executor io, Executor eventPool, Runnable onStop) {
@@ -172,6 +185,89 @@ public final class LeaseElector implements AutoCloseable {
         return lastRenewedNanos;
     }
 
+    /** Counters and times of this candidate since it started. */
+    public synchronized ElectionStatistics statistics() {
+        return new ElectionStatistics(acquisitions, losses, conflicts, errors, lastRenewal, lastObservation);
+    }
+
+    /**
+     * How long this candidate has been unable to reach the API server: since the start of the first failed attempt
+     * of the current run of failures, or since the start of an attempt that has not been answered yet; zero while
+     * its calls succeed. A follower whose watch is healthy makes no calls, so this stays zero.
+     */
+    public synchronized Duration unreachableFor() {
+        long now = clock.nanoTime();
+        if (failing) {
+            return Duration.ofNanos(Math.max(0, now - failingSinceNanos));
+        }
+        return attemptRunning ? Duration.ofNanos(Math.max(0, now - attemptStartedNanos)) : Duration.ZERO;
+    }
+
+    /** Whether this candidate is staying out of the election after {@link #yieldLeadership(Duration)}. */
+    public synchronized boolean isYielding() {
+        return yielding;
+    }
+
+    /**
+     * Steps aside for {@code duration}, for planned maintenance. A leader steps down at once (its listeners are told
+     * {@code lost}) and, once they have handled that, releases the Lease, so another candidate takes over as soon as
+     * it sees the release. A follower just stays out. Either way this candidate does not try to acquire the Lease
+     * until {@code duration} has passed, and then competes again like any follower. Returns whether it was leader;
+     * does not wait for the release. Yielding again while yielding restarts the duration.
+     */
+    public boolean yieldLeadership(Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("Invalid k8s-leader option yieldDuration="
+                                               + (duration == null ? null : LeaderElectionConfig.format(duration))
+                                               + ": must be greater than 0");
+        }
+        synchronized (this) {
+            if (state == State.NEW || state == State.STOPPED) {
+                throw new IllegalStateException("LeaseElector for " + config + " is not running");
+            }
+            boolean wasLeader = state == State.LEADER;
+            yielding = true;
+            cancel(yieldTimer);
+            cancel(expiryTimer);
+            yieldTimer = timer.schedule(this::yieldEnded, duration.toNanos(), TimeUnit.NANOSECONDS);
+            if (wasLeader) {
+                yieldReleaseReady = false;
+                stepDown("yielding for " + duration);
+                // release only once the listeners have handled LOST, as on stop: the leader-only routes have
+                // stopped before another candidate can see the Lease free
+                try {
+                    events.execute(this::releaseAfterYield);
+                } catch (RejectedExecutionException e) {
+                    releaseAfterYield();
+                }
+            } else {
+                yieldReleaseReady = true;
+                log("Stays out of the election on " + leaseRef() + " for " + duration);
+            }
+            return wasLeader;
+        }
+    }
+
+    private synchronized void releaseAfterYield() {
+        if (yielding && state == State.FOLLOWER) {
+            yieldReleaseReady = true;
+            startAttempt();
+        }
+    }
+
+    private synchronized void yieldEnded() {
+        if (!yielding) {
+            return;
+        }
+        yielding = false;
+        yieldReleaseReady = false;
+        if (state == State.FOLLOWER) {
+            log("Competes again for " + leaseRef() + " after yielding");
+            refreshNeeded = true;
+            startAttempt();
+        }
+    }
+
     /**
      * Waits until this candidate is leader or has observed a valid lease held by another, whichever comes first,
      * or the timeout passes. Returns whether a decision was reached.
@@ -203,7 +299,9 @@ public final class LeaseElector implements AutoCloseable {
             state = State.STOPPED;
             cancelTimers();
             cancel(pollTimer);
+            cancel(yieldTimer);
             if (wasLeader) {
+                losses++;
                 fire(l -> l.lost(observed));
                 log("Stopped leading " + leaseRef() + " (candidate stopped)");
             }
@@ -259,6 +357,7 @@ public final class LeaseElector implements AutoCloseable {
             return;
         }
         attemptRunning = true;
+        attemptStartedNanos = clock.nanoTime();
         try {
             io.execute(this::attempt);
         } catch (RejectedExecutionException e) {
@@ -307,6 +406,7 @@ public final class LeaseElector implements AutoCloseable {
                 } catch (LeaseConflictException e) {
                     LOG.debug("{} lost a write race, reading again: {}", config.identity(), e.getMessage());
                     synchronized (this) {
+                        conflicts++;
                         refreshNeeded = true;
                         // a conflict is the API server answering the write: contention, not an outage
                         recovered();
@@ -338,6 +438,15 @@ public final class LeaseElector implements AutoCloseable {
             return null;
         }
         String me = config.identity();
+        if (yielding) {
+            // out of the election until yieldEnded; the only write is the release, once the listeners are done
+            if (yieldReleaseReady && observed != null && observed.isHeldBy(me)) {
+                var now = clock.now();
+                LeaseRecord released = new LeaseRecord("", 1, now, now, observed.leaseTransitions());
+                return new Write(released, observedResourceVersion);
+            }
+            return null;
+        }
         if (observed == null) {
             return new Write(newTerm(0), null);
         }
@@ -375,6 +484,15 @@ public final class LeaseElector implements AutoCloseable {
         if (state == State.STOPPED) {
             return;
         }
+        if (yielding) {
+            if (observed.isHeldBy(config.identity())) {
+                // a renewal sent before the yield landed after it: release that record too, in the next round
+                attemptPending = true;
+            } else {
+                log("Released " + leaseRef() + " (yielding)");
+            }
+            return;
+        }
         long validUntil = sentAt + config.renewDeadline().toNanos();
         if (clock.nanoTime() - validUntil >= 0) {
             // the call outlived renewDeadline: followers may already be timing our record out, so acting on it
@@ -387,6 +505,7 @@ public final class LeaseElector implements AutoCloseable {
         }
         validUntilNanos = validUntil;
         lastRenewedNanos = sentAt;
+        lastRenewal = clock.now();
         cancel(expiryTimer);
         cancel(retryTimer);
         cancel(deadlineTimer);
@@ -395,6 +514,7 @@ public final class LeaseElector implements AutoCloseable {
         renewTimer = timer.schedule(this::renew, config.renewalInterval().toNanos(), TimeUnit.NANOSECONDS);
         if (state != State.LEADER) {
             state = State.LEADER;
+            acquisitions++;
             LeaseRecord record = observed;
             log("Became leader of " + leaseRef() + " (transitions=" + record.leaseTransitions() + ")");
             fire(l -> l.elected(record));
@@ -405,8 +525,10 @@ public final class LeaseElector implements AutoCloseable {
     private void apiFailed(RuntimeException e) {
         refreshNeeded = true;
         lastError = e;
+        errors++;
         if (!failing) {
             failing = true;
+            failingSinceNanos = attemptStartedNanos;
             LOG.warn("{} cannot reach Lease {}, retrying every {}: {}", config.identity(), leaseRef(),
                     config.retryPeriod(), e.getMessage());
         } else {
@@ -437,6 +559,7 @@ public final class LeaseElector implements AutoCloseable {
      * record changes, so a record that keeps being re-read unchanged still expires.
      */
     private void observe(Lease lease) {
+        lastObservation = clock.now();
         String version = lease == null ? null : lease.getMetadata().getResourceVersion();
         if (lease != null && isOlder(version, observedResourceVersion)) {
             return;
@@ -567,6 +690,7 @@ public final class LeaseElector implements AutoCloseable {
 
     private void stepDown(String reason) {
         state = State.FOLLOWER;
+        losses++;
         cancelTimers();
         log("Stopped leading " + leaseRef() + ": " + reason);
         LeaseRecord last = observed;
@@ -614,10 +738,16 @@ public final class LeaseElector implements AutoCloseable {
                 log("Released " + leaseRef());
                 return;
             } catch (LeaseConflictException e) {
+                synchronized (this) {
+                    conflicts++;
+                }
                 Lease current = api.get();
                 record = current == null ? null : LeaseRecord.of(current);
                 version = current == null ? null : current.getMetadata().getResourceVersion();
             } catch (RuntimeException e) {
+                synchronized (this) {
+                    errors++;
+                }
                 LOG.warn("{} could not release Lease {}; followers take over when it expires: {}",
                         config.identity(), leaseRef(), e.getMessage());
                 return;

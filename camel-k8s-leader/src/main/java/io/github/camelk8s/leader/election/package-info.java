@@ -17,6 +17,11 @@
  * renewDeadline has passed without a successful renewal, so it stops acting as leader before any follower can
  * consider its lease expired.
  * <p>
+ * A candidate may also step aside on request ({@link io.github.camelk8s.leader.election.LeaseElector#yieldLeadership}):
+ * a leader steps down as at its deadline, releases once its listeners have handled that, and the candidate stays
+ * out of the election for the given time. Recording leadership as Kubernetes Events
+ * ({@link io.github.camelk8s.leader.election.LeaderEventRecorder}) is a listener like any other, off the timing path.
+ * <p>
  * A lease whose holder is empty (released) or which was deleted may be taken at once. Followers watch the
  * namespace's Leases, so a release, a deletion or a renewal is seen within milliseconds, and a timer fires at the
  * observed expiry; polling every retryPeriod is only the fallback while the watch is down.

@@ -46,7 +46,7 @@ final class Pod {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("timer:work?period=250&delay=0").routeId("leader-only-work")
+                from("timer:work?period=250&delay=0&includeMetadata=true").routeId("leader-only-work")
                         .routePolicy(new K8sLeaderRoutePolicy(leaseName))
                         .process(exchange -> workLog.record(name))
                         .filter(simple("${exchangeProperty.CamelTimerCounter} == 1"))

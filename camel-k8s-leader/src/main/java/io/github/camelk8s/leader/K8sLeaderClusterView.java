@@ -1,0 +1,188 @@
+package io.github.camelk8s.leader;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.github.camelk8s.leader.election.LeaseElector;
+import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.election.LeadershipListener;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.support.cluster.AbstractCamelClusterView;
+
+/**
+ * A Camel cluster view whose namespace is a Lease name: while started, this CamelContext competes for the Lease
+ * through the elector it shares with every {@code k8s-leader} consumer and policy on that Lease.
+ * <p>
+ * The local member leads from the ELECTED event until the LOST event, and only while its leadership is locally
+ * valid (the elector's renewDeadline has not passed). Members are the local member and the last other pod seen
+ * holding the Lease (a Lease names its holder, not the other candidates); that pod is the leader while the Lease
+ * still names it.
+ * <p>
+ * Listeners are told on the elector's event thread, in order, so a {@code master:} consumer or a
+ * {@code ClusteredRoutePolicy} has stopped its routes on LOST before the Lease is released.
+ */
+public class K8sLeaderClusterView extends AbstractCamelClusterView implements LeadershipListener {
+
+    private final K8sLeaderClusterService service;
+    private final LocalMember local = new LocalMember();
+    private volatile LeaseElector elector;
+    /** Whether the last ELECTED has not been followed by a LOST yet. */
+    private volatile boolean announced;
+    /** Another pod observed holding the Lease, or null. */
+    private volatile RemoteMember remoteLeader;
+
+    public K8sLeaderClusterView(K8sLeaderClusterService service, String leaseName) {
+        super(service, leaseName);
+        this.service = service;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        K8sLeaderComponent component = service.component();
+        K8sLeaderConfiguration options = service.effectiveOptions(component.getConfiguration());
+        LeaseElector joined = component.joinElection(getNamespace(), options, service.getKubernetesClient());
+        elector = joined;
+        joined.addListener(this);
+        component.awaitLeadership(joined, options);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        LeaseElector current = elector;
+        if (current != null) {
+            // leave while still listening, like the consumer: as the last user, our listeners handle LOST before
+            // the Lease is released
+            service.component().leaveElection(current);
+            current.removeListener(this);
+            elector = null;
+        }
+        announced = false;
+        remoteLeader = null;
+    }
+
+    @Override
+    public Optional<CamelClusterMember> getLeader() {
+        if (local.isLeader()) {
+            return Optional.of(local);
+        }
+        RemoteMember remote = remoteLeader;
+        return remote != null && remote.isLeader() ? Optional.of(remote) : Optional.empty();
+    }
+
+    @Override
+    public CamelClusterMember getLocalMember() {
+        return local;
+    }
+
+    @Override
+    public List<CamelClusterMember> getMembers() {
+        RemoteMember remote = remoteLeader;
+        return remote == null ? List.of(local) : List.of(local, remote);
+    }
+
+    /** The elector this view shares on its Lease, or null when stopped. */
+    public LeaseElector getElector() {
+        return elector;
+    }
+
+    @Override
+    public void elected(LeaseRecord record) {
+        announced = true;
+        changeRemoteLeader(null);
+        fireLeadershipChangedEvent(local);
+    }
+
+    @Override
+    public void lost(LeaseRecord lastKnown) {
+        announced = false;
+        String holder = lastKnown == null ? "" : lastKnown.holderIdentity();
+        if (!holder.isEmpty() && !holder.equals(local.getId())) {
+            changeRemoteLeader(new RemoteMember(holder));
+        }
+        fireLeadershipChangedEvent(remoteLeader);
+    }
+
+    @Override
+    public void newLeader(LeaseRecord record) {
+        changeRemoteLeader(new RemoteMember(record.holderIdentity()));
+        fireLeadershipChangedEvent(remoteLeader);
+    }
+
+    private void changeRemoteLeader(RemoteMember next) {
+        RemoteMember previous = remoteLeader;
+        if (previous != null && next != null && previous.getId().equals(next.getId())) {
+            return;
+        }
+        remoteLeader = next;
+        if (previous != null) {
+            fireMemberRemovedEvent(previous);
+        }
+        if (next != null) {
+            fireMemberAddedEvent(next);
+        }
+    }
+
+    private final class LocalMember implements CamelClusterMember {
+        @Override
+        public boolean isLeader() {
+            LeaseElector current = elector;
+            return announced && current != null && current.isLeader();
+        }
+
+        @Override
+        public boolean isLocal() {
+            return true;
+        }
+
+        @Override
+        public String getId() {
+            LeaseElector current = elector;
+            return current != null ? current.config().identity() : service.localIdentity();
+        }
+
+        @Override
+        public String toString() {
+            return "K8sLeaderClusterMember[" + getId() + ", local]";
+        }
+    }
+
+    /** Another pod, known because it was observed holding the Lease; it leads while it still holds it. */
+    private final class RemoteMember implements CamelClusterMember {
+        private final String id;
+
+        RemoteMember(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean isLeader() {
+            LeaseElector current = elector;
+            return current != null && current.holderIdentity().equals(id);
+        }
+
+        @Override
+        public boolean isLocal() {
+            return false;
+        }
+
+        @Override
+        public String getId() {
+            return id;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RemoteMember other && other.id.equals(id);
+        }
+
+        @Override
+        public int hashCode() {
+            return id.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "K8sLeaderClusterMember[" + id + "]";
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.camelk8s.leader.example;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The application as it runs in a pod, against a mock API server instead of a cluster. */
+class ApplicationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private final MockKubernetes kubernetes = new MockKubernetes();
+    private final KubernetesClient client = kubernetes.newClient();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final int port = MockKubernetes.freePort();
+    private final int managementPort = MockKubernetes.freePort();
+    private Main main;
+
+    @BeforeEach
+    void start() {
+        main = Application.create();
+        main.bind("kubernetesClient", client);
+        // the application's own timings (15s/10s/2s/2s): nothing here waits for an expiry
+        main.addOverrideProperty("camel.component.k8s-leader.identity", "replica-1");
+        main.addOverrideProperty("camel.server.port", String.valueOf(port));
+        main.addOverrideProperty("camel.management.port", String.valueOf(managementPort));
+        main.addOverrideProperty("example.report-period", "200");
+        main.start();
+    }
+
+    @AfterEach
+    void stop() {
+        main.stop();
+        client.close();
+        kubernetes.close();
+    }
+
+    private String get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String holder() {
+        var lease = client.leases().inNamespace(MockKubernetes.NAMESPACE).withName(LeaderRoutes.LEASE).get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    @Test
+    void theOnlyReplicaLeadsRunsTheReportAndTellsSo() throws Exception {
+        await().atMost(PATIENCE).until(() -> "replica-1".equals(holder()));
+        await().atMost(PATIENCE)
+                .until(() -> main.getCamelContext().getRouteController().getRouteStatus("report") == ServiceStatus.Started);
+
+        await().atMost(PATIENCE).until(() -> get(port, "/leader"),
+                status -> status.startsWith("LEADER example/" + LeaderRoutes.LEASE + " identity=replica-1"));
+        // recorded off the election's threads, so a moment later
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                client.v1().events().inNamespace(MockKubernetes.NAMESPACE).list().getItems())
+                .extracting(e -> e.getMessage()).contains("replica-1 became leader"));
+    }
+
+    @Test
+    void healthAndMetricsIncludeTheElection() throws Exception {
+        await().atMost(PATIENCE).until(() -> "replica-1".equals(holder()));
+
+        String metrics = await().atMost(PATIENCE).until(() -> get(managementPort, "/observe/metrics"),
+                m -> m.contains("k8s_leader_is_leader{lease=\"" + LeaderRoutes.LEASE + "\",namespace=\"example\"} 1"));
+        assertThat(metrics).contains("k8s_leader_acquisitions_total{lease=\"" + LeaderRoutes.LEASE + "\"");
+        // what the Deployment's readiness probe asks
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + managementPort + "/observe/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        String health = get(managementPort, "/observe/health?exposureLevel=full");
+        assertThat(health).contains("{\"name\":\"k8s-leader-" + LeaderRoutes.LEASE + ".example\",\"status\":\"UP\"}");
+    }
+
+    @Test
+    void postingToYieldStepsDown() throws Exception {
+        await().atMost(PATIENCE)
+                .until(() -> main.getCamelContext().getRouteController().getRouteStatus("report") == ServiceStatus.Started);
+
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/leader/yield"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.body()).startsWith("YIELDING");
+        await().atMost(PATIENCE).until(() -> "".equals(holder()));
+        await().atMost(PATIENCE)
+                .until(() -> main.getCamelContext().getRouteController().getRouteStatus("report") == ServiceStatus.Stopped);
+    }
+}
