@@ -42,11 +42,14 @@ final class LeaseApi {
         }
     }
 
-    /** Writes the record only if the Lease is still at {@code resourceVersion}. */
-    Lease update(LeaseRecord record, String resourceVersion) {
+    /**
+     * Writes the record into the Lease as it was {@code read}, only if the Lease is still at that resourceVersion.
+     * Everything else the Lease carries is kept: building the update from the record alone wiped labels,
+     * annotations and spec fields that other tools had put there, on every renewal.
+     */
+    Lease update(LeaseRecord record, Lease read) {
         try {
-            return client.leases().inNamespace(namespace).resource(record.toLease(namespace, name, resourceVersion))
-                    .update();
+            return client.leases().inNamespace(namespace).resource(record.writtenInto(read)).update();
         } catch (KubernetesClientException e) {
             throw conflictOrDescribe("update", e);
         }

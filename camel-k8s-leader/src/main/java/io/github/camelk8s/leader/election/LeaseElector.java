@@ -68,6 +68,8 @@ public final class LeaseElector implements AutoCloseable {
     // guarded by this
     private State state = State.NEW;
     private LeaseRecord observed;
+    /** The Lease the observed record was read from, or null if absent: updates are written into it. */
+    private Lease observedLease;
     private String observedResourceVersion;
     private long observedAtNanos;
     private boolean refreshNeeded = true;
@@ -297,8 +299,8 @@ public final class LeaseElector implements AutoCloseable {
                 // after this, and followers time expiry from when they see it, which is later still
                 long sentAt = clock.nanoTime();
                 try {
-                    Lease written = write.resourceVersion == null
-                            ? api.create(write.record) : api.update(write.record, write.resourceVersion);
+                    Lease written = write.read == null
+                            ? api.create(write.record) : api.update(write.record, write.read);
                     synchronized (this) {
                         recovered();
                         writeSucceeded(written, sentAt);
@@ -344,10 +346,10 @@ public final class LeaseElector implements AutoCloseable {
         if (observed.isHeldBy(me)) {
             var acquired = observed.acquireTime() != null ? observed.acquireTime() : clock.now();
             return new Write(new LeaseRecord(me, config.leaseDurationSeconds(), acquired, clock.now(),
-                    observed.leaseTransitions()), observedResourceVersion);
+                    observed.leaseTransitions()), observedLease);
         }
         if (!observed.isHeld() || expired()) {
-            return new Write(newTerm(observed.leaseTransitions() + 1), observedResourceVersion);
+            return new Write(newTerm(observed.leaseTransitions() + 1), observedLease);
         }
         cancel(retryTimer);
         cancel(expiryTimer);
@@ -442,6 +444,7 @@ public final class LeaseElector implements AutoCloseable {
             return;
         }
         LeaseRecord record = lease == null ? null : LeaseRecord.of(lease);
+        observedLease = lease;
         observedResourceVersion = version;
         if (!Objects.equals(record, observed)) {
             observed = record;
@@ -591,10 +594,10 @@ public final class LeaseElector implements AutoCloseable {
      */
     private void release() {
         LeaseRecord record;
-        String version;
+        Lease read;
         synchronized (this) {
             record = observed;
-            version = observedResourceVersion;
+            read = observedLease;
         }
         for (int i = 0; i < MAX_RELEASE_TRIES; i++) {
             if (record == null || !record.isHeldBy(config.identity())) {
@@ -603,13 +606,12 @@ public final class LeaseElector implements AutoCloseable {
             var now = clock.now();
             var released = new LeaseRecord("", 1, now, now, record.leaseTransitions());
             try {
-                api.update(released, version);
+                api.update(released, read);
                 log("Released " + leaseRef());
                 return;
             } catch (LeaseConflictException e) {
-                Lease current = api.get();
-                record = current == null ? null : LeaseRecord.of(current);
-                version = current == null ? null : current.getMetadata().getResourceVersion();
+                read = api.get();
+                record = read == null ? null : LeaseRecord.of(read);
             } catch (RuntimeException e) {
                 LOG.warn("{} could not release Lease {}; followers take over when it expires: {}",
                         config.identity(), leaseRef(), e.getMessage());
@@ -680,6 +682,7 @@ public final class LeaseElector implements AutoCloseable {
         return "LeaseElector[" + config.identity() + " on " + leaseRef() + "]";
     }
 
-    private record Write(LeaseRecord record, String resourceVersion) {
+    /** A record to write: created if {@code read} is null (the Lease is absent), else written into {@code read}. */
+    private record Write(LeaseRecord record, Lease read) {
     }
 }
