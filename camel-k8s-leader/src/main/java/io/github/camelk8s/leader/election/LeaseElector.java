@@ -367,8 +367,15 @@ public final class LeaseElector implements AutoCloseable {
         return clock.nanoTime() - (observedAtNanos + leaseDurationNanos(observed)) >= 0;
     }
 
-    private static long leaseDurationNanos(LeaseRecord record) {
-        return TimeUnit.SECONDS.toNanos(Math.max(0, record.leaseDurationSeconds()));
+    /**
+     * The term of the observed holder: the leaseDurationSeconds it wrote. A held record without a positive one
+     * (the field is optional, and a mock or hand-written Lease may carry 0 or less, which no API server accepts)
+     * gets this candidate's own leaseDuration instead. Reading it as "expired at once", as before (and as
+     * client-go does), let a candidate take a Lease whose holder was renewing it every second: two leaders.
+     */
+    private long leaseDurationNanos(LeaseRecord record) {
+        return record.leaseDurationSeconds() > 0
+                ? TimeUnit.SECONDS.toNanos(record.leaseDurationSeconds()) : config.leaseDuration().toNanos();
     }
 
     private void writeSucceeded(Lease written, long sentAt) {
