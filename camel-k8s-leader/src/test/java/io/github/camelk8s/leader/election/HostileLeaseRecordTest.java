@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.github.camelk8s.leader.election.RecordingListener.Type;
@@ -115,6 +117,35 @@ class HostileLeaseRecordTest {
         Candidate next = election.awaitLeaderAmong(List.of(a, b), Duration.ofSeconds(5));
         assertThat(Duration.ofNanos(next.events.last(Type.ELECTED).orElseThrow().nanos() - releasedAt))
                 .isLessThan(election.leaseDuration());
+    }
+
+    @Test
+    void aLeaseWithUnparseableTimesIsReadWithoutThemAndTakenOverAfterLeaseDuration() {
+        // renewTime and acquireTime are for humans; no decision reads them, so garbage there must not stop the
+        // election (fabric8 cannot read such a Lease at all, and only an API server that skips validation, or a
+        // hand-edited store, would hold one)
+        election.server.admin().genericKubernetesResources("coordination.k8s.io/v1", "Lease")
+                .inNamespace(MockApiServer.NAMESPACE)
+                .resource(new GenericKubernetesResourceBuilder().withApiVersion("coordination.k8s.io/v1")
+                        .withKind("Lease").withNewMetadata().withName(LEASE).endMetadata()
+                        .withAdditionalProperties(Map.of("spec", Map.of("holderIdentity", "foreign-pod",
+                                "leaseDurationSeconds", 2, "leaseTransitions", 5,
+                                "acquireTime", "yesterday", "renewTime", "2026-13-45T99:99:99Z")))
+                        .build())
+                .create();
+        long createdAt = System.nanoTime();
+
+        Candidate candidate = election.start("pod-a");
+
+        await().until(() -> candidate.events.sawNewLeader("foreign-pod"));
+        assertThat(candidate.elector.observedRecord().renewTime()).isNull();
+        await().atMost(election.leaseDuration().plusSeconds(5)).until(candidate::isAnnouncedLeader);
+        assertThat(Duration.ofNanos(candidate.lastAcquisitionSentAt() - createdAt))
+                .isGreaterThanOrEqualTo(election.leaseDuration());
+        LeaseRecord repaired = election.record();
+        assertThat(repaired.holderIdentity()).isEqualTo("pod-a");
+        assertThat(repaired.renewTime()).isNotNull();
+        assertThat(repaired.leaseTransitions()).isEqualTo(6);
     }
 
     @Test
