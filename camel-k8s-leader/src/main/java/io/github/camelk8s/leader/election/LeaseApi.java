@@ -140,6 +140,10 @@ final class LeaseApi {
         if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
             what += " (HTTP 403 Forbidden): grant the service account '" + verb
                     + "' on leases.coordination.k8s.io in namespace " + namespace;
+        } else if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND && verb.equals("create")) {
+            // a Lease that is absent reads as null; creating it fails like this only for want of a namespace
+            what += " (HTTP 404 Not Found): namespace " + namespace + " does not exist (or this API server has no "
+                    + "coordination.k8s.io/v1 Leases)";
         } else if (e.getCode() > 0) {
             what += " (HTTP " + e.getCode() + ")";
         }
