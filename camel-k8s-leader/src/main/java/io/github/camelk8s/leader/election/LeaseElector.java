@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Everything revolves around one observed record and the local monotonic time at which it was first observed:
  * <ul>
- * <li>absent, released (empty holder) or held by this identity: write it now;</li>
- * <li>held by another: write it only once it has stayed unchanged for its leaseDurationSeconds, measured from
- * our own observation; a timer fires at that moment rather than a poll finding it later.</li>
+ * <li>absent or released (empty holder): write it now;</li>
+ * <li>held by this identity while leading: renew it now;</li>
+ * <li>held by another, or by this identity while not leading (a term it lost, or one left by its previous
+ * incarnation): write it only once it has stayed unchanged for its leaseDurationSeconds, measured from our own
+ * observation; a timer fires at that moment rather than a poll finding it later.</li>
  * </ul>
  * Every write carries the resourceVersion that was read, so of two candidates acting on the same observation
  * only one succeeds; the other gets a 409 and re-reads.
@@ -343,7 +345,12 @@ public final class LeaseElector implements AutoCloseable {
         if (observed == null) {
             return new Write(newTerm(0), null);
         }
-        if (observed.isHeldBy(me)) {
+        // Our own record is renewed at once only while we lead. A follower holding it on record has lost that
+        // term (renewDeadline passed, or a renewal came back later than renewDeadline) and waits for it to expire
+        // like anyone else's. Renewing it at once, as before, let a leader whose API calls took longer than
+        // renewDeadline keep rewriting the Lease late, never leading again, while the followers saw a Lease that
+        // kept changing and never expired: no leader for as long as one pod's network was slow.
+        if (observed.isHeldBy(me) && (state == State.LEADER || expired())) {
             var acquired = observed.acquireTime() != null ? observed.acquireTime() : clock.now();
             return new Write(new LeaseRecord(me, config.leaseDurationSeconds(), acquired, clock.now(),
                     observed.leaseTransitions()), observedLease);
