@@ -12,9 +12,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelInternalProcessorAdvice;
+import org.apache.camel.spi.InternalProcessor;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
@@ -24,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Runs its routes only in the pod that leads a Lease: they do not start with the CamelContext, start when this
  * pod is ELECTED and stop when it is LOST. Every exchange is also checked as it begins: if this pod's leadership
  * is not locally valid at that moment (for example after a long pause, before the step-down has stopped the
- * route), the exchange fails with {@link LeadershipLostException} instead of running.
+ * route), the exchange fails with {@link LeadershipLostException} instead of running. The same check runs before
+ * each further step of the route, so an exchange that was in flight when leadership lapsed stops at the next step
+ * instead of running to its end.
  * <p>
  * Options not set here are taken from the {@code k8s-leader} component's configuration.
  */
@@ -89,12 +94,61 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
             camelContext = route.getCamelContext();
         }
         route.setAutoStartup(false);
+        guardSteps(route);
         routes.add(route);
         LOG.debug("Route {} runs only while this pod leads Lease {}", route.getId(), leaseName);
         join();
         if (leading) {
             // a route added to a running context while we lead starts like the others did
             startRoutes();
+        }
+    }
+
+    /**
+     * Checks leadership before every step of the route, not only as an exchange begins. Being paused (a long GC, a
+     * starved CPU) mid-exchange for longer than the margin leaseDuration - renewDeadline lets another pod take over
+     * meanwhile; when this pod runs on, the step that was executing finishes (nothing can stop code that is
+     * already running), but its deadline has passed by this pod's own clock, so the exchange must not go on to
+     * its next step. Without this check it ran all its remaining steps alongside the new leader's work until
+     * the step-down stopped the route. The checks are advices on the route's top-level steps (their channels), so
+     * they run on the exchange's own thread right before each step, outside the step's error handler: a
+     * redelivering error handler cannot retry the refusal into a step.
+     */
+    private void guardSteps(Route route) {
+        StepGuard guard = new StepGuard(route.getId());
+        for (Processor step : route.getEventDrivenProcessors()) {
+            if (step instanceof InternalProcessor channel) {
+                channel.addAdvice(guard);
+            }
+        }
+    }
+
+    private final class StepGuard implements CamelInternalProcessorAdvice<Object> {
+        private final String routeId;
+
+        StepGuard(String routeId) {
+            this.routeId = routeId;
+        }
+
+        @Override
+        public Object before(Exchange exchange) throws LeadershipLostException {
+            LeaseElector current = elector;
+            if (current == null || !current.isLeader()) {
+                throw new LeadershipLostException(
+                        "Route " + routeId + " is leader-only and this pod's leadership of Lease " + leaseName
+                                                  + " is not valid now; the exchange stops before its next step",
+                        exchange);
+            }
+            return null;
+        }
+
+        @Override
+        public void after(Exchange exchange, Object data) {
+        }
+
+        @Override
+        public boolean hasState() {
+            return false;
         }
     }
 

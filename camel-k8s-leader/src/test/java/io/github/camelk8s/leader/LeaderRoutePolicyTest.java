@@ -2,6 +2,9 @@ package io.github.camelk8s.leader;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
@@ -126,6 +129,59 @@ class LeaderRoutePolicyTest {
                     .hasMessageContaining(route).hasMessageContaining(CamelPod.LEASE);
         }
         assertThat(processed).isEmpty();
+    }
+
+    @Test
+    void exchangeInFlightWhenLeadershipLapsesDoesNotGoOnToItsNextStep() throws Exception {
+        assertInFlightExchangeStopsAfterItsStep(false);
+    }
+
+    @Test
+    void exchangeInFlightWhenLeadershipLapsesIsNotRedeliveredIntoItsNextStep() throws Exception {
+        assertInFlightExchangeStopsAfterItsStep(true);
+    }
+
+    /**
+     * A pause strikes while the first step runs and outlasts renewDeadline (another pod may lead by now): the
+     * first step finishes, as nothing can stop code already running, but the exchange must not go on.
+     */
+    private void assertInFlightExchangeStopsAfterItsStep(boolean redelivering) throws Exception {
+        ManualClock clock = new ManualClock();
+        CountDownLatch inFirstStep = new CountDownLatch(1);
+        CountDownLatch pauseOver = new CountDownLatch(1);
+        List<String> processed = new CopyOnWriteArrayList<>();
+        CamelPod pod = pods.create("pod-a").component(c -> c.setElectionClock(clock));
+        pod.routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                if (redelivering) {
+                    errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(0));
+                }
+                from("direct:steps").routeId("steps").routePolicy(pod.policy())
+                        .process(e -> {
+                            processed.add("first");
+                            inFirstStep.countDown();
+                            pauseOver.await();
+                        })
+                        .process(e -> processed.add("second"))
+                        .process(e -> processed.add("third"));
+            }
+        }).start();
+        await().atMost(Pods.PATIENCE).until(() -> pod.isLeader() && pod.routeStatus("steps") == ServiceStatus.Started);
+        FaultDispatcher.Rule stuck = pods.faults().hang(candidate("pod-a").and(FaultDispatcher.Request::isLeaseWrite),
+                -1);
+        await().atMost(Pods.PATIENCE).until(() -> stuck.hits() > 0);
+        Future<Exchange> sent = pod.context().createProducerTemplate()
+                .asyncSend("direct:steps", e -> e.getIn().setBody("work"));
+        assertThat(inFirstStep.await(10, TimeUnit.SECONDS)).isTrue();
+
+        clock.jump(CamelPod.RENEW_DEADLINE.plusMillis(100));
+        pauseOver.countDown();
+
+        Exchange exchange = sent.get(10, TimeUnit.SECONDS);
+        assertThat(processed).containsExactly("first");
+        assertThat(exchange.getException()).isInstanceOf(LeadershipLostException.class)
+                .hasMessageContaining("steps").hasMessageContaining(CamelPod.LEASE);
     }
 
     @Test

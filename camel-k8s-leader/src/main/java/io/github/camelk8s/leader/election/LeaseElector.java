@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Everything revolves around one observed record and the local monotonic time at which it was first observed:
  * <ul>
- * <li>absent, released (empty holder) or held by this identity: write it now;</li>
- * <li>held by another: write it only once it has stayed unchanged for its leaseDurationSeconds, measured from
- * our own observation; a timer fires at that moment rather than a poll finding it later.</li>
+ * <li>absent or released (empty holder): write it now;</li>
+ * <li>held by this identity while leading: renew it now;</li>
+ * <li>held by another, or by this identity while not leading (a term it lost, or one left by its previous
+ * incarnation): write it only once it has stayed unchanged for its leaseDurationSeconds, measured from our own
+ * observation; a timer fires at that moment rather than a poll finding it later.</li>
  * </ul>
  * Every write carries the resourceVersion that was read, so of two candidates acting on the same observation
  * only one succeeds; the other gets a 409 and re-reads.
@@ -69,6 +71,8 @@ public final class LeaseElector implements AutoCloseable {
     // guarded by this
     private State state = State.NEW;
     private LeaseRecord observed;
+    /** The Lease the observed record was read from, or null if absent: updates are written into it. */
+    private Lease observedLease;
     private String observedResourceVersion;
     private long observedAtNanos;
     private boolean refreshNeeded = true;
@@ -396,8 +400,8 @@ public final class LeaseElector implements AutoCloseable {
                 // after this, and followers time expiry from when they see it, which is later still
                 long sentAt = clock.nanoTime();
                 try {
-                    Lease written = write.resourceVersion == null
-                            ? api.create(write.record) : api.update(write.record, write.resourceVersion);
+                    Lease written = write.read == null
+                            ? api.create(write.record) : api.update(write.record, write.read);
                     synchronized (this) {
                         recovered();
                         writeSucceeded(written, sentAt);
@@ -450,13 +454,18 @@ public final class LeaseElector implements AutoCloseable {
         if (observed == null) {
             return new Write(newTerm(0), null);
         }
-        if (observed.isHeldBy(me)) {
+        // Our own record is renewed at once only while we lead. A follower holding it on record has lost that
+        // term (renewDeadline passed, or a renewal came back later than renewDeadline) and waits for it to expire
+        // like anyone else's. Renewing it at once, as before, let a leader whose API calls took longer than
+        // renewDeadline keep rewriting the Lease late, never leading again, while the followers saw a Lease that
+        // kept changing and never expired: no leader for as long as one pod's network was slow.
+        if (observed.isHeldBy(me) && (state == State.LEADER || expired())) {
             var acquired = observed.acquireTime() != null ? observed.acquireTime() : clock.now();
             return new Write(new LeaseRecord(me, config.leaseDurationSeconds(), acquired, clock.now(),
-                    observed.leaseTransitions()), observedResourceVersion);
+                    observed.leaseTransitions()), observedLease);
         }
         if (!observed.isHeld() || expired()) {
-            return new Write(newTerm(observed.leaseTransitions() + 1), observedResourceVersion);
+            return new Write(newTerm(observed.leaseTransitions() + 1), observedLease);
         }
         cancel(retryTimer);
         cancel(expiryTimer);
@@ -474,8 +483,15 @@ public final class LeaseElector implements AutoCloseable {
         return clock.nanoTime() - (observedAtNanos + leaseDurationNanos(observed)) >= 0;
     }
 
-    private static long leaseDurationNanos(LeaseRecord record) {
-        return TimeUnit.SECONDS.toNanos(Math.max(0, record.leaseDurationSeconds()));
+    /**
+     * The term of the observed holder: the leaseDurationSeconds it wrote. A held record without a positive one
+     * (the field is optional, and a mock or hand-written Lease may carry 0 or less, which no API server accepts)
+     * gets this candidate's own leaseDuration instead. Reading it as "expired at once", as before (and as
+     * client-go does), let a candidate take a Lease whose holder was renewing it every second: two leaders.
+     */
+    private long leaseDurationNanos(LeaseRecord record) {
+        return record.leaseDurationSeconds() > 0
+                ? TimeUnit.SECONDS.toNanos(record.leaseDurationSeconds()) : config.leaseDuration().toNanos();
     }
 
     private void writeSucceeded(Lease written, long sentAt) {
@@ -565,6 +581,7 @@ public final class LeaseElector implements AutoCloseable {
             return;
         }
         LeaseRecord record = lease == null ? null : LeaseRecord.of(lease);
+        observedLease = lease;
         observedResourceVersion = version;
         if (!Objects.equals(record, observed)) {
             observed = record;
@@ -722,10 +739,10 @@ public final class LeaseElector implements AutoCloseable {
      */
     private void release() {
         LeaseRecord record;
-        String version;
+        Lease read;
         synchronized (this) {
             record = observed;
-            version = observedResourceVersion;
+            read = observedLease;
         }
         for (int i = 0; i < MAX_RELEASE_TRIES; i++) {
             if (record == null || !record.isHeldBy(config.identity())) {
@@ -734,16 +751,15 @@ public final class LeaseElector implements AutoCloseable {
             var now = clock.now();
             var released = new LeaseRecord("", 1, now, now, record.leaseTransitions());
             try {
-                api.update(released, version);
+                api.update(released, read);
                 log("Released " + leaseRef());
                 return;
             } catch (LeaseConflictException e) {
                 synchronized (this) {
                     conflicts++;
                 }
-                Lease current = api.get();
-                record = current == null ? null : LeaseRecord.of(current);
-                version = current == null ? null : current.getMetadata().getResourceVersion();
+                read = api.get();
+                record = read == null ? null : LeaseRecord.of(read);
             } catch (RuntimeException e) {
                 synchronized (this) {
                     errors++;
@@ -817,6 +833,7 @@ public final class LeaseElector implements AutoCloseable {
         return "LeaseElector[" + config.identity() + " on " + leaseRef() + "]";
     }
 
-    private record Write(LeaseRecord record, String resourceVersion) {
+    /** A record to write: created if {@code read} is null (the Lease is absent), else written into {@code read}. */
+    private record Write(LeaseRecord record, Lease read) {
     }
 }

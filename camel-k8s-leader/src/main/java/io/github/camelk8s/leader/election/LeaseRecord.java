@@ -52,6 +52,23 @@ public record LeaseRecord(String holderIdentity, int leaseDurationSeconds, Insta
                 spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions());
     }
 
+    /**
+     * The Lease as it was read, carrying this record instead of the one it had: an update of it keeps whatever
+     * else the Lease holds (labels and annotations of the tool that deployed it, owner references, spec fields of
+     * newer API versions) and its resourceVersion, so the update succeeds only if nobody wrote since it was read.
+     */
+    Lease writtenInto(Lease read) {
+        return new LeaseBuilder(read)
+                .editOrNewSpec()
+                .withHolderIdentity(holderIdentity)
+                .withLeaseDurationSeconds(leaseDurationSeconds)
+                .withAcquireTime(toZoned(acquireTime))
+                .withRenewTime(toZoned(renewTime))
+                .withLeaseTransitions(leaseTransitions)
+                .endSpec()
+                .build();
+    }
+
     /** A Lease carrying this record, ready for a create (no resourceVersion) or an update (with one). */
     Lease toLease(String namespace, String name, String resourceVersion) {
         return new LeaseBuilder()

@@ -173,6 +173,43 @@ class LeaseElectionTest {
     }
 
     @Test
+    void aLeaderWhoseWritesAreAnsweredAfterRenewDeadlineIsReplacedWhileItStaysSlow() {
+        election.shortLease();
+        Candidate slow = election.start("pod-a");
+        await().until(slow::isLeader);
+        List<Candidate> healthy = List.of(election.start("pod-b"), election.start("pod-c"));
+        healthy.forEach(f -> await().until(() -> f.events.sawNewLeader("pod-a")));
+
+        // each write of pod-a takes effect at once, but its answer arrives after renewDeadline (1.5 s): pod-a
+        // must step down, and must not keep the Lease changing so that nobody else can ever take it
+        election.faults().delay(writesOf(slow), 1700, -1);
+
+        Candidate next = election.awaitLeaderAmong(healthy, Duration.ofSeconds(10));
+        assertThat(slow.events.terms()).containsExactly(Type.ELECTED, Type.LOST);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> election.leaders().equals(List.of(next)));
+    }
+
+    @Test
+    void aCandidateThatFindsItsOwnUnreleasedRecordWaitsForItToExpire() {
+        election.shortLease();
+        Candidate previous = election.start("pod-a");
+        await().until(previous::isLeader);
+        previous.crash();
+        previous.close();
+        long lastRenewalSeen = election.history.lastHeldBy("pod-a").orElseThrow().nanos();
+
+        // the same identity again (a StatefulSet's pod restarted): its previous incarnation may still be running
+        // somewhere, so the record is timed out like anyone else's
+        Candidate restarted = election.start("pod-a");
+
+        await().atMost(election.leaseDuration().plusSeconds(5)).until(restarted::isAnnouncedLeader);
+        assertThat(Duration.ofNanos(restarted.lastAcquisitionSentAt() - lastRenewalSeen))
+                .isGreaterThanOrEqualTo(election.leaseDuration().minusNanos(OBSERVATION_SKEW_NANOS));
+        assertThat(election.record().leaseTransitions()).isZero();
+    }
+
+    @Test
     void aDeletedLeaseIsReacquiredByExactlyOneCandidate() {
         election.start("pod-a");
         election.start("pod-b");

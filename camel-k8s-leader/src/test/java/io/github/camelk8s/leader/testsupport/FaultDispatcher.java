@@ -22,6 +22,7 @@ public final class FaultDispatcher extends Dispatcher {
 
     private final Dispatcher crud;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<AnswerListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     FaultDispatcher(Dispatcher crud) {
@@ -49,12 +50,27 @@ public final class FaultDispatcher extends Dispatcher {
         return add(new Rule(match, code, 0, times));
     }
 
+    /**
+     * Answers matching requests the way an API server refuses them: a Status with {@code code}, {@code reason}
+     * (Forbidden, NotFound, ...) and {@code message}, at most {@code times} times (-1: always).
+     */
+    public Rule refuse(Predicate<Request> match, int code, String reason, String message, int times) {
+        String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                      + "\"message\":\"" + message.replace("\"", "\\\"") + "\",\"reason\":\"" + reason
+                      + "\",\"code\":" + code + "}";
+        return add(new Rule(match, code, 0, times, body));
+    }
+
     /** Answers matching requests with {@code code} after {@code millis}: a slow failure. */
     public Rule failAfter(Predicate<Request> match, int code, long millis, int times) {
         return add(new Rule(match, code, millis, times));
     }
 
-    /** Delays matching requests by {@code millis} before passing them on to the CRUD store. */
+    /**
+     * Passes matching requests on to the CRUD store at once and sends the answer {@code millis} later: the write
+     * takes effect on arrival, its answer is slow. (The server answers every request on one event-loop thread, so
+     * delaying the request itself here would delay every candidate's requests, not just these.)
+     */
     public Rule delay(Predicate<Request> match, long millis, int times) {
         return add(new Rule(match, 0, millis, times));
     }
@@ -67,6 +83,15 @@ public final class FaultDispatcher extends Dispatcher {
     private Rule add(Rule rule) {
         rules.add(rule);
         return rule;
+    }
+
+    /** Told of every answer the CRUD store gives (not of injected faults), as it is sent. */
+    public interface AnswerListener {
+        void answered(Request request, MockResponse response);
+    }
+
+    public void addAnswerListener(AnswerListener listener) {
+        listeners.add(listener);
     }
 
     public void clear() {
@@ -91,27 +116,31 @@ public final class FaultDispatcher extends Dispatcher {
         for (Rule rule : rules) {
             if (rule.match.test(request) && rule.take()) {
                 if (rule.code == 0) {
-                    sleep(rule.delayMillis);
-                    return crud.dispatch(recorded);
+                    MockResponse answer = answer(request, recorded);
+                    if (rule.delayMillis > 0) {
+                        answer.setBodyDelay(rule.delayMillis, TimeUnit.MILLISECONDS);
+                    }
+                    return answer;
                 }
                 MockResponse response = new MockResponse().setResponseCode(rule.code)
-                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
-                                 + rule.code + ",\"message\":\"injected fault\"}");
+                        .setBody(rule.body != null ? rule.body
+                                : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+                                  + rule.code + ",\"message\":\"injected fault\"}");
                 if (rule.delayMillis > 0) {
                     response.setBodyDelay(rule.delayMillis, TimeUnit.MILLISECONDS);
                 }
                 return response;
             }
         }
-        return crud.dispatch(recorded);
+        return answer(request, recorded);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private MockResponse answer(Request request, RecordedRequest recorded) {
+        MockResponse answer = crud.dispatch(recorded);
+        for (AnswerListener listener : listeners) {
+            listener.answered(request, answer);
         }
+        return answer;
     }
 
     @Override
@@ -125,12 +154,18 @@ public final class FaultDispatcher extends Dispatcher {
         private final long delayMillis;
         private final AtomicInteger remaining;
         private final AtomicInteger hits = new AtomicInteger();
+        private final String body;
 
         Rule(Predicate<Request> match, int code, long delayMillis, int times) {
+            this(match, code, delayMillis, times, null);
+        }
+
+        Rule(Predicate<Request> match, int code, long delayMillis, int times, String body) {
             this.match = match;
             this.code = code;
             this.delayMillis = delayMillis;
             this.remaining = new AtomicInteger(times);
+            this.body = body;
         }
 
         boolean take() {

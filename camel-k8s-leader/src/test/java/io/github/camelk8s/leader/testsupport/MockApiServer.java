@@ -1,5 +1,6 @@
 package io.github.camelk8s.leader.testsupport;
 
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,13 +24,52 @@ public final class MockApiServer implements AutoCloseable {
     public static final String NAMESPACE = "test";
 
     private final FaultDispatcher dispatcher = new FaultDispatcher(new KubernetesCrudDispatcher());
-    private final KubernetesMockServer server;
+    private final String url;
+    private final int port;
+    private KubernetesMockServer server;
     private final KubernetesClient admin;
 
     public MockApiServer() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server = newServer();
         server.init();
+        port = server.getPort();
+        url = server.url("/");
         admin = newClient("admin");
+    }
+
+    private KubernetesMockServer newServer() {
+        return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    }
+
+    /**
+     * A whole-API outage begins: the server stops listening and closes every connection, watches included.
+     * Requests fail until {@link #start()}.
+     */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server = null;
+        }
+    }
+
+    /**
+     * The outage ends: a new server on the same port, behind the same dispatcher, so it holds the same Leases and
+     * continues their resourceVersions; clients reconnect by themselves.
+     */
+    public synchronized void start() {
+        if (server == null) {
+            KubernetesMockServer restarted = newServer();
+            restarted.init(InetAddress.getLoopbackAddress(), port);
+            server = restarted;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** Rules that fail, delay or hang requests; requests no rule matches go to the CRUD store. */
@@ -42,8 +82,13 @@ public final class MockApiServer implements AutoCloseable {
      * the elector as they would on a failing cluster instead of being hidden for seconds by the client.
      */
     public KubernetesClient newClient(String candidate) {
+        return newClient(candidate, url);
+    }
+
+    /** A client as {@link #newClient(String)}, talking to the server through {@code masterUrl} (a proxy). */
+    public KubernetesClient newClient(String candidate, String masterUrl) {
         Config config = new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.url("/"))
+                .withMasterUrl(masterUrl)
                 .withNamespace(NAMESPACE)
                 .withTrustCerts(true)
                 .withRequestRetryBackoffLimit(0)
@@ -64,12 +109,12 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     public String url() {
-        return server.url("/");
+        return url;
     }
 
     @Override
     public void close() {
         admin.close();
-        server.destroy();
+        stop();
     }
 }

@@ -1,0 +1,187 @@
+package io.github.camelk8s.leader.chaos;
+
+import java.time.Duration;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.K8sLeaderComponent;
+import io.github.camelk8s.leader.K8sLeaderConfiguration;
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.LeadershipEventType;
+import io.github.camelk8s.leader.testsupport.ManualClock;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.NetworkLink;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * One "pod" of a chaos run: a CamelContext with a leader-only route under {@link K8sLeaderRoutePolicy} and a
+ * {@code k8s-leader:} event route, its own network ({@link NetworkLink}) to the API server and its own election
+ * clock (skewed wall clock; frozen while paused). Both routes report to the shared {@link History}.
+ * <p>
+ * The leader-only route does its work in {@value #STEPS} steps of about {@value #STEP_MILLIS} ms each, so that
+ * two pods working at once overlap visibly and an exchange interrupted by a pause has steps left to (not) run.
+ * <p>
+ * <b>The pause</b> imitates a stop-the-world GC pause: the election clock freezes (every thread that reads it
+ * stops there: the elector's timers and API attempts, the policy's checks) and the leader-only route stops at its
+ * next safepoint, which it polls every millisecond inside a step. On resume everything runs on at once and finds
+ * the clock moved on by the length of the pause. Limits: threads that do not read the clock (the HTTP client's
+ * event loop, a request already past its last clock reading) keep running, so a request prepared just before the
+ * pause may still be sent during it; the elector counts that request's validity from before it was sent, so this
+ * only makes the simulation gentler in a way that does not matter for safety. A real pause also stops every
+ * other thread of the JVM; here the other pods and the API server keep running, as other machines would.
+ */
+final class ChaosPod implements AutoCloseable {
+
+    static final String LEASE = "chaos";
+    static final int STEPS = 3;
+    static final int STEP_MILLIS = 5;
+
+    private final String name;
+    private final History history;
+    private final NetworkLink link;
+    private final KubernetesClient client;
+    private final ManualClock clock = new ManualClock();
+    private final DefaultCamelContext context = new DefaultCamelContext();
+    private final K8sLeaderRoutePolicy policy = new K8sLeaderRoutePolicy(LEASE);
+    private final Object safepoint = new Object();
+    private volatile boolean paused;
+    private long pausedAt;
+    private volatile boolean leading;
+
+    ChaosPod(String name, MockApiServer api, Timings timings, Duration wallSkew, History history) {
+        this.name = name;
+        this.history = history;
+        this.link = new NetworkLink(name, api.port());
+        this.client = api.newClient(name, link.url());
+        clock.skewWallClock(wallSkew);
+        context.getCamelContextExtension().setName(name);
+        context.getRegistry().bind("kubernetesClient", client);
+        K8sLeaderComponent component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
+        component.setElectionClock(clock);
+        K8sLeaderConfiguration options = component.getConfiguration();
+        options.setNamespace(MockApiServer.NAMESPACE);
+        options.setIdentity(name);
+        options.setLeaseDuration(timings.leaseDuration().toMillis());
+        options.setRenewDeadline(timings.renewDeadline().toMillis());
+        options.setRetryPeriod(timings.retryPeriod().toMillis());
+        options.setRenewalInterval(timings.renewalInterval().toMillis());
+    }
+
+    void start() {
+        try {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("k8s-leader:" + LEASE).routeId("events").process(ChaosPod.this::recordEvent);
+                    var work = from("timer:work?period=20&delay=0").routeId("work").routePolicy(policy);
+                    for (int i = 0; i < STEPS; i++) {
+                        work.process(exchange -> step());
+                    }
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot add the routes of " + name, e);
+        }
+        context.start();
+    }
+
+    private void recordEvent(Exchange exchange) {
+        LeadershipEventType type = LeadershipEventType.valueOf(
+                exchange.getMessage().getHeader(K8sLeaderConstants.EVENT, String.class));
+        if (type != LeadershipEventType.NEW_LEADER) {
+            leading = type == LeadershipEventType.ELECTED;
+            history.leadership(name, type);
+        }
+    }
+
+    /** One step of leader-only work: a little time, during which a pause may strike at any millisecond. */
+    private void step() throws InterruptedException {
+        safepoint();
+        long begin = System.nanoTime();
+        for (int i = 0; i < STEP_MILLIS; i++) {
+            Thread.sleep(1);
+            safepoint();
+        }
+        history.step(name, begin, System.nanoTime());
+    }
+
+    private void safepoint() {
+        if (!paused) {
+            return;
+        }
+        synchronized (safepoint) {
+            while (paused) {
+                try {
+                    safepoint.wait();
+                } catch (InterruptedException e) {
+                    // a paused thread does not notice interrupts; keep the flag for when it runs again
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Freezes the pod, as a stop-the-world pause does. */
+    void pause() {
+        synchronized (safepoint) {
+            pausedAt = System.nanoTime();
+            clock.freeze();
+            paused = true;
+        }
+    }
+
+    /** Lets the pod run on; its clock has moved on by the length of the pause. */
+    void resume() {
+        synchronized (safepoint) {
+            if (!paused) {
+                return;
+            }
+            clock.thaw();
+            paused = false;
+            safepoint.notifyAll();
+            history.pause(name, pausedAt, System.nanoTime());
+        }
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    /** Whether this pod's last leadership event was ELECTED: it believes it leads (never blocks, even paused). */
+    boolean believesLeading() {
+        return leading;
+    }
+
+    NetworkLink link() {
+        return link;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** A graceful stop, as on SIGTERM: the routes stop, LOST is delivered, the Lease is released. */
+    void stop() {
+        resume();
+        link.heal();
+        context.stop();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } finally {
+            client.close();
+            link.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,182 @@
+package io.github.camelk8s.leader.chaos;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.camelk8s.leader.LeadershipEventType;
+import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.testsupport.FaultDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+
+/**
+ * What happened during one chaos run, on one timeline: {@link System#nanoTime()} of this JVM, which every "pod"
+ * shares (their election clocks may be frozen or skewed; this one never is). Recorded:
+ * <ul>
+ * <li>{@link Step}: a leader-only route actually processing, from the moment a step began to the moment it ended;</li>
+ * <li>{@link Leadership}: ELECTED and LOST as each pod's {@code k8s-leader:} route received them, i.e. when it
+ * believed it led;</li>
+ * <li>{@link Pause}: a pod frozen, as by a long GC pause;</li>
+ * <li>{@link Fault}: a fault in force, from when it was applied to when it was lifted;</li>
+ * <li>{@link LeaseVersion}: every version of the Lease the API server wrote, as it answered the write.</li>
+ * </ul>
+ */
+final class History {
+
+    record Step(String pod, long begin, long end) {
+    }
+
+    record Leadership(String pod, LeadershipEventType type, long nanos) {
+    }
+
+    record Pause(String pod, long begin, long end) {
+        boolean contains(long nanos) {
+            return begin <= nanos && nanos <= end;
+        }
+    }
+
+    record Fault(String description, long begin, long end) {
+    }
+
+    record LeaseVersion(long resourceVersion, LeaseRecord record, long nanos) {
+    }
+
+    /** Start of the run: times are printed relative to it. */
+    final long origin = System.nanoTime();
+    private final Queue<Step> steps = new ConcurrentLinkedQueue<>();
+    private final Queue<Leadership> leadership = new ConcurrentLinkedQueue<>();
+    private final Queue<Pause> pauses = new ConcurrentLinkedQueue<>();
+    private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final Queue<LeaseVersion> leaseVersions = new ConcurrentLinkedQueue<>();
+    private final Queue<String> notes = new ConcurrentLinkedQueue<>();
+
+    void step(String pod, long begin, long end) {
+        steps.add(new Step(pod, begin, end));
+    }
+
+    void leadership(String pod, LeadershipEventType type) {
+        leadership.add(new Leadership(pod, type, System.nanoTime()));
+    }
+
+    void pause(String pod, long begin, long end) {
+        pauses.add(new Pause(pod, begin, end));
+    }
+
+    void fault(String description, long begin, long end) {
+        faults.add(new Fault(description, begin, end));
+    }
+
+    /** Something worth reading next to the timeline when a check fails (a fault skipped, a pod stopped). */
+    void note(String text) {
+        notes.add(at(System.nanoTime()) + " " + text);
+    }
+
+    /** A {@link FaultDispatcher.AnswerListener}: keeps every Lease the API server answers a write with. */
+    void answered(FaultDispatcher.Request request, MockResponse response) {
+        if (!request.isLeaseWrite() || response.code() / 100 != 2 || response.getBody() == null) {
+            return;
+        }
+        Lease lease = Serialization.unmarshal(new String(response.getBody().getBytes(), StandardCharsets.UTF_8),
+                Lease.class);
+        leaseVersions.add(new LeaseVersion(Long.parseLong(lease.getMetadata().getResourceVersion()),
+                LeaseRecord.of(lease), System.nanoTime()));
+    }
+
+    List<Step> steps() {
+        return sorted(steps, Comparator.comparingLong(Step::begin));
+    }
+
+    List<Leadership> leadership() {
+        return sorted(leadership, Comparator.comparingLong(Leadership::nanos));
+    }
+
+    List<Pause> pauses() {
+        return sorted(pauses, Comparator.comparingLong(Pause::begin));
+    }
+
+    List<Fault> faults() {
+        return sorted(faults, Comparator.comparingLong(Fault::begin));
+    }
+
+    List<LeaseVersion> leaseVersions() {
+        return sorted(leaseVersions, Comparator.comparingLong(LeaseVersion::resourceVersion));
+    }
+
+    List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    /** A time of this run as milliseconds since its start, for messages. */
+    String at(long nanos) {
+        return String.format("%+8.1fms", (nanos - origin) / 1e6);
+    }
+
+    static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    private Object[] workLine(String pod, long[] run) {
+        return new Object[] { run[0], "work   " + pod + " until " + at(run[1]) + " (" + run[2] + " steps)" };
+    }
+
+    private static <T> List<T> sorted(Queue<T> items, Comparator<T> order) {
+        List<T> list = new ArrayList<>(items);
+        list.sort(order);
+        return list;
+    }
+
+    /** Everything recorded between two times, in time order, one line each: the context of a violation. */
+    String timeline(long from, long to) {
+        List<Object[]> lines = new ArrayList<>();
+        for (Fault f : faults) {
+            if (f.end() >= from && f.begin() <= to) {
+                lines.add(new Object[] { f.begin(), "fault  " + f.description() + " until " + at(f.end()) });
+            }
+        }
+        for (Pause p : pauses) {
+            if (p.end() >= from && p.begin() <= to) {
+                lines.add(new Object[] { p.begin(), "pause  " + p.pod() + " until " + at(p.end()) });
+            }
+        }
+        for (Leadership l : leadership) {
+            if (l.nanos() >= from && l.nanos() <= to) {
+                lines.add(new Object[] { l.nanos(), "event  " + l.pod() + " " + l.type() });
+            }
+        }
+        for (LeaseVersion v : leaseVersions) {
+            if (v.nanos() >= from && v.nanos() <= to) {
+                lines.add(new Object[] { v.nanos(), "lease  rv=" + v.resourceVersion() + " " + v.record() });
+            }
+        }
+        // consecutive steps of one pod make one line: a stretch of work
+        java.util.Map<String, long[]> open = new java.util.HashMap<>();
+        for (Step s : steps()) {
+            if (s.end() < from || s.begin() > to) {
+                continue;
+            }
+            long[] run = open.get(s.pod());
+            if (run != null && s.begin() - run[1] < TimeUnit.MILLISECONDS.toNanos(50)) {
+                run[1] = Math.max(run[1], s.end());
+                run[2]++;
+                continue;
+            }
+            if (run != null) {
+                lines.add(workLine(s.pod(), run));
+            }
+            open.put(s.pod(), new long[] { s.begin(), s.end(), 1 });
+        }
+        open.forEach((pod, run) -> lines.add(workLine(pod, run)));
+        lines.sort(Comparator.comparingLong(l -> (Long) l[0]));
+        StringBuilder text = new StringBuilder();
+        for (Object[] line : lines) {
+            text.append("    ").append(at((Long) line[0])).append("  ").append(line[1]).append('\n');
+        }
+        return text.toString();
+    }
+}
