@@ -408,12 +408,24 @@ public final class LeaseElector implements AutoCloseable {
                     }
                     return;
                 } catch (LeaseConflictException e) {
-                    LOG.debug("{} lost a write race, reading again: {}", config.identity(), e.getMessage());
+                    LOG.debug("{} lost a write race: {}", config.identity(), e.getMessage());
                     synchronized (this) {
                         conflicts++;
-                        refreshNeeded = true;
+                        // unless the watch has already brought something newer than what we wrote against
+                        if (Objects.equals(observedResourceVersion, write.resourceVersion())) {
+                            refreshNeeded = true;
+                        }
                         // a conflict is the API server answering the write: contention, not an outage
                         recovered();
+                        if (state == State.FOLLOWER && watch.isWatching()) {
+                            // Another candidate's acquisition won; the watch brings it within milliseconds and that
+                            // event decides again without a request. Reading at once made every loser of the race
+                            // GET the Lease: fifty candidates answered a release with ~49 writes and then ~45
+                            // reads, all competing with the winner's start. The retry is the safety net should the
+                            // event not come; the event cancels it.
+                            scheduleRetry(config.retryPeriod());
+                            return;
+                        }
                     }
                 }
             }
@@ -447,7 +459,7 @@ public final class LeaseElector implements AutoCloseable {
             if (yieldReleaseReady && observed != null && observed.isHeldBy(me)) {
                 var now = clock.now();
                 LeaseRecord released = new LeaseRecord("", 1, now, now, observed.leaseTransitions());
-                return new Write(released, observedResourceVersion);
+                return new Write(released, observedLease);
             }
             return null;
         }
@@ -835,5 +847,8 @@ public final class LeaseElector implements AutoCloseable {
 
     /** A record to write: created if {@code read} is null (the Lease is absent), else written into {@code read}. */
     private record Write(LeaseRecord record, Lease read) {
+        String resourceVersion() {
+            return read == null ? null : read.getMetadata().getResourceVersion();
+        }
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +18,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Creates {@link LeaseElector}s on one KubernetesClient and shares among them what would otherwise grow with the
- * number of elections: one Lease watch per namespace, one timing thread, a small pool for API calls and a pool
- * for listener callbacks (threads there exist only while callbacks run).
+ * number of elections: one Lease watch per namespace, one timing thread, a small pool for API calls and a smaller
+ * one for listener callbacks. Whatever the number of elections, the factory runs at most
+ * {@value #MAX_THREADS} threads of its own, and only as many as are busy (the benchmark's scale scenario: a
+ * thousand Leases in one JVM).
  * <p>
  * Usable from plain Java:
  *
@@ -39,6 +41,13 @@ public final class LeaseElectorFactory implements AutoCloseable {
 
     /** Concurrent API calls; each elector has at most one in flight, so this bounds threads, not elections. */
     private static final int API_THREADS = 4;
+    /**
+     * Concurrent listener callbacks (each elector's run one at a time, in order). Bounded: a burst of events, a
+     * thousand Leases won at once, used to start a thread per event that found the others busy; the second
+     * thread keeps one slow listener (a route taking long to stop) from holding up every other Lease's events.
+     */
+    static final int EVENT_THREADS = 2;
+    static final int MAX_THREADS = 1 + API_THREADS + EVENT_THREADS;
 
     private final KubernetesClient client;
     private final ElectionClock clock;
@@ -59,11 +68,18 @@ public final class LeaseElectorFactory implements AutoCloseable {
         this.clock = clock;
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("k8s-leader-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
-        this.io = new ThreadPoolExecutor(API_THREADS, API_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads("k8s-leader-api"));
-        this.io.allowCoreThreadTimeOut(true);
-        this.events = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemonThreads("k8s-leader-events"));
+        this.io = elasticPool("k8s-leader-api", API_THREADS);
+        this.events = elasticPool("k8s-leader-events", EVENT_THREADS);
+    }
+
+    /** Threads the factory has running now (for tests). */
+    int threadCount() {
+        return timer.getPoolSize() + io.getPoolSize() + events.getPoolSize();
+    }
+
+    /** The most threads the factory ever had running at once (for tests). */
+    int largestThreadCount() {
+        return timer.getLargestPoolSize() + io.getLargestPoolSize() + events.getLargestPoolSize();
     }
 
     public KubernetesClient client() {
@@ -116,6 +132,44 @@ public final class LeaseElectorFactory implements AutoCloseable {
         timer.shutdownNow();
         io.shutdown();
         events.shutdown();
+    }
+
+    /**
+     * Up to {@code max} threads, started only when every running one is busy; idle ones end after 30 s. A plain
+     * ThreadPoolExecutor cannot do this: with a queue it never grows past its core size, and with core = max it
+     * starts a thread for each of the first tasks even while the others are idle, so one Lease renewing every two
+     * seconds kept all four API threads alive.
+     */
+    private static ThreadPoolExecutor elasticPool(String prefix, int max) {
+        GrowFirstQueue queue = new GrowFirstQueue();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, queue, daemonThreads(prefix),
+                (task, executor) -> {
+                    // full: queue it after all, unless the pool is shut down
+                    if (executor.isShutdown()) {
+                        throw new RejectedExecutionException("k8s-leader pool " + prefix + " is shut down");
+                    }
+                    queue.enqueue(task);
+                });
+        queue.pool = pool;
+        return pool;
+    }
+
+    /** Declines a task while the pool could start a thread and has none idle, which makes the pool start one. */
+    private static final class GrowFirstQueue extends LinkedBlockingQueue<Runnable> {
+        private volatile ThreadPoolExecutor pool;
+
+        @Override
+        public boolean offer(Runnable task) {
+            ThreadPoolExecutor p = pool;
+            if (p != null && p.getPoolSize() < p.getMaximumPoolSize() && p.getActiveCount() >= p.getPoolSize()) {
+                return false;
+            }
+            return super.offer(task);
+        }
+
+        void enqueue(Runnable task) {
+            super.offer(task);
+        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -4,8 +4,8 @@
  * <b>Safety model.</b> The Lease holds one record: holderIdentity, leaseDurationSeconds, acquireTime, renewTime
  * and leaseTransitions, with the meaning client-go gives them. Every write is a create or an update carrying the
  * resourceVersion that was read, so the API server serialises the candidates: of two writes based on the same
- * observation, one fails with 409 and its author re-reads. A candidate becomes leader only when its write
- * succeeded.
+ * observation, one fails with 409 and its author decides again on a newer record (the winner's, from the watch,
+ * or else read again). A candidate becomes leader only when its write succeeded.
  * <p>
  * Only locally captured timestamps are trusted. A follower takes a lease held by another only after it has
  * observed the same record, unchanged, for leaseDurationSeconds on its own monotonic clock, counted from when it

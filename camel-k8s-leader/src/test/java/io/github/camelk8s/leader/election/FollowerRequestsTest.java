@@ -2,6 +2,8 @@ package io.github.camelk8s.leader.election;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +73,33 @@ class FollowerRequestsTest {
         assertThat(read).as("reads of the Lease in %d retry periods", periods).isBetween((int) periods - 2,
                 (int) periods + 1);
         assertThat(refused.elector.lastError()).hasMessageContaining("HTTP 403");
+    }
+
+    @Test
+    void theLosersOfARaceForAReleasedLeaseLearnTheWinnerFromTheirWatchWithoutReadingIt() {
+        Candidate leader = election.start("pod-a");
+        await().until(leader::isLeader);
+        List<Candidate> followers = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            followers.add(election.start("pod-" + i));
+        }
+        // each follower's watch is up: it has seen a renewal it did not read
+        Instant startedAfter = election.record().renewTime();
+        await().atMost(Duration.ofSeconds(5)).until(() -> followers.stream().allMatch(f -> f.elector.observedRecord() != null
+                && f.elector.observedRecord().renewTime().isAfter(startedAfter)));
+        FaultDispatcher.Rule reads = election.faults().delay(r -> !r.candidate().equals("pod-a")
+                && r.method().equals("GET") && r.path().endsWith("/leases/ledger"), 0, -1);
+        FaultDispatcher.Rule writes = election.faults().delay(r -> !r.candidate().equals("pod-a")
+                && r.isLeaseWrite(), 0, -1);
+
+        leader.stop();
+        Candidate next = election.awaitLeaderAmong(followers, Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(2)).until(() -> followers.stream()
+                .allMatch(f -> f.elector.holderIdentity().equals(next.id)));
+
+        // every follower raced for the released Lease; the losers' 409s needed no reads to learn who won
+        assertThat(writes.hits()).isGreaterThanOrEqualTo(1);
+        assertThat(reads.hits()).isZero();
     }
 
     @Test

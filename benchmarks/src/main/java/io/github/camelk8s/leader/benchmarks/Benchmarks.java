@@ -1,0 +1,406 @@
+package io.github.camelk8s.leader.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every scenario for the three implementations on one mock API server in one JVM and writes
+ * docs/benchmarks.md and benchmarks/results.json. See {@link Plan} for the repetitions.
+ * <p>
+ * Phases: first the millisecond figures, one thing at a time (start-up, this component's graceful handovers, fifty
+ * candidates on one Lease); then the figures measured in seconds, all implementations at once, each in its own
+ * namespace (the peers' handovers, every crash take-over, the two-minute API load window), which keeps the run
+ * under fifteen minutes; last, the scale scenario, one implementation at a time.
+ */
+public final class Benchmarks {
+
+    private static final Logger LOG = LoggerFactory.getLogger("bench");
+
+    /** How many repetitions; {@code quick} is a smoke run of every scenario. */
+    record Plan(boolean quick, int startupWarmups, int startupReps, int gracefulWarmups, int gracefulOurs,
+                int gracefulFabric8Short, int gracefulFabric8Default, int gracefulCamelShort, int gracefulCamelDefault,
+                int crashShort, int crashDefault, int crashCamelShort, int crashCamelDefault, int manyCandidates,
+                int manyOurs, int manyFabric8, Duration loadWindow, int scaleLeases, Duration scaleSettle,
+                Duration scaleWindow) {
+
+        static Plan of(boolean quick) {
+            return quick
+                    ? new Plan(true, 1, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20), 100,
+                            Duration.ofSeconds(10), Duration.ofSeconds(5))
+                    : new Plan(false, 3, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5, Duration.ofMinutes(2),
+                            1000, Duration.ofSeconds(65), Duration.ofSeconds(15));
+        }
+    }
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Plan plan = Plan.of(Boolean.getBoolean("benchmarks.quick"));
+        Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
+        Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
+        int status = 0;
+        try (MockApi api = new MockApi()) {
+            Results results = new Benchmarks().run(api, plan);
+            results.write(markdown, json, Texts.preamble(plan), Texts.methodology(plan));
+            LOG.info("Wrote {} and {}", markdown.toAbsolutePath().normalize(), json.toAbsolutePath().normalize());
+            for (Results.Target t : results.targets) {
+                LOG.info("  target {} [{}]: {} -> {}", t.met() ? "MET    " : "NOT MET", t.scenario(), t.target(),
+                        t.measured());
+            }
+        } catch (Exception e) {
+            LOG.error("Benchmark failed", e);
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private Results run(MockApi api, Plan plan) throws Exception {
+        long began = System.nanoTime();
+        Results results = new Results();
+        conditions(results, plan);
+
+        // ---- 5. start-up -------------------------------------------------------------------------------------
+        Results.Table startup = results.table("startup", "5. Start-up on a free Lease",
+                "One candidate, a Lease nobody holds, timings " + Timings.DEFAULT.describe() + ". From the call "
+                + "to `CamelContext.start()` until the implementation announces leadership (camel-k8s-leader: "
+                + "the `ELECTED` exchange of a `k8s-leader:` consumer; fabric8: `onStartLeading`) and until the "
+                + "leader-only route processes its first exchange. A new client and a new Lease per repetition.");
+        Results.Row elected = startup.row("elected", "Start to ELECTED", "ms");
+        Results.Row startFirst = startup.row("firstExchange", "Start to first exchange of the leader-only route",
+                "ms");
+        elected.remark(Impl.CAMEL, "(no such event)");
+        for (Impl impl : Impl.values()) {
+            LOG.info("Start-up: {}", impl.label);
+            Startup.run(api, impl, plan.startupWarmups(), plan.startupReps(), elected.samples(impl),
+                    startFirst.samples(impl));
+        }
+
+        // ---- 1. graceful handover (this component, alone on the machine) --------------------------------------
+        Map<Timings, Map<Impl, AtomicInteger>> overlaps = new java.util.LinkedHashMap<>();
+        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+            Results.Table table = results.table("handover-" + t.name(),
+                    "1 and 2. Handover and take-over, timings " + t.describe() + " (leaseDuration / renewDeadline / "
+                    + "retryPeriod)",
+                    "Three candidates on one Lease. Graceful: from the call that stops the leader's CamelContext "
+                    + "until a follower's leader-only route processes its first exchange. Crash: the leader's "
+                    + "requests stop reaching the API server and its context goes away without releasing; "
+                    + "measured from its last successful Lease write (as the API server answered it) and from the "
+                    + "crash itself, until a follower's route processes its first exchange.");
+            Results.Row g = table.row("graceful", "Graceful handover", "ms");
+            Results.Row cr = table.row("crashSinceRenewal", "Crash take-over, from the last renewal", "ms");
+            Results.Row cc = table.row("crashSinceCrash", "Crash take-over, from the crash", "ms");
+            Map<Impl, AtomicInteger> o = new EnumMap<>(Impl.class);
+            for (Impl impl : Impl.values()) {
+                o.put(impl, new AtomicInteger());
+            }
+            overlaps.put(t, o);
+            handoverRows.put(t, new Results.Row[] { g, cr, cc });
+        }
+        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+            LOG.info("Graceful handover: {} {}", Impl.K8S_LEADER.label, t.name());
+            Handover.run(group(api, Impl.K8S_LEADER, t, "handover"), 3, plan.gracefulWarmups(), plan.gracefulOurs(),
+                    0, figures(t, Impl.K8S_LEADER, overlaps));
+        }
+
+        // ---- 4b. fifty candidates on one Lease -----------------------------------------------------------------
+        Results.Table many = results.table("many-candidates", "4b. " + plan.manyCandidates()
+                                                              + " candidates on one Lease",
+                plan.manyCandidates() + " candidates (each its own CamelContext and client) on one Lease, timings "
+                + Timings.DEFAULT.describe() + "; graceful handover as in scenario 1. Camel's "
+                + "KubernetesClusterService is not run here: its handover is a poll plus a full leaseDuration "
+                + "whatever the number of candidates (scenario 1).");
+        Results.Row manyRow = many.row("graceful", "Graceful handover", "ms");
+        AtomicInteger manyOverlaps = new AtomicInteger();
+        LOG.info("{} candidates on one Lease: {}", plan.manyCandidates(), Impl.K8S_LEADER.label);
+        Handover.run(group(api, Impl.K8S_LEADER, Timings.DEFAULT, "many"), plan.manyCandidates(),
+                plan.gracefulWarmups(), plan.manyOurs(), 0,
+                new Handover.Figures(manyRow.samples(Impl.K8S_LEADER), new Samples(), new Samples(), manyOverlaps));
+
+        // ---- the figures measured in seconds: all implementations at once -----------------------------------
+        LOG.info("Concurrent phase: peers' handovers, every crash take-over, API load ({} window)", plan.loadWindow());
+        List<ApiLoad> loads = new ArrayList<>();
+        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+            for (Impl impl : Impl.values()) {
+                loads.add(new ApiLoad(api, impl, t));
+            }
+        }
+        ExecutorService pool = Executors.newCachedThreadPool();
+        List<Future<?>> jobs = new ArrayList<>();
+        jobs.add(pool.submit((Callable<Void>) () -> {
+            for (ApiLoad load : loads) {
+                load.prepare();
+            }
+            loads.forEach(ApiLoad::startWindow);
+            sleep(plan.loadWindow().toMillis());
+            List<ApiLoad.Outcome> outcomes = loads.stream().map(ApiLoad::endWindow).toList();
+            loads.forEach(ApiLoad::close);
+            loadResults(results, outcomes, plan);
+            return null;
+        }));
+        jobs.add(pool.submit((Callable<Void>) () -> {
+            for (Timings t : List.of(Timings.SHORT, Timings.DEFAULT)) {
+                Handover.run(group(api, Impl.K8S_LEADER, t, "crash"), 3, 0, 0,
+                        t == Timings.SHORT ? plan.crashShort() : plan.crashDefault(), figures(t, Impl.K8S_LEADER,
+                                overlaps));
+            }
+            return null;
+        }));
+        jobs.add(pool.submit((Callable<Void>) () -> {
+            for (Timings t : List.of(Timings.SHORT, Timings.DEFAULT)) {
+                boolean s = t == Timings.SHORT;
+                Handover.run(group(api, Impl.FABRIC8, t, "handover"), 3, 1,
+                        s ? plan.gracefulFabric8Short() : plan.gracefulFabric8Default(),
+                        s ? plan.crashShort() : plan.crashDefault(), figures(t, Impl.FABRIC8, overlaps));
+            }
+            LOG.info("{} candidates on one Lease: {}", plan.manyCandidates(), Impl.FABRIC8.label);
+            Handover.run(group(api, Impl.FABRIC8, Timings.DEFAULT, "many"), plan.manyCandidates(), 0,
+                    plan.manyFabric8(), 0, new Handover.Figures(manyRow.samples(Impl.FABRIC8), new Samples(),
+                            new Samples(), manyOverlaps));
+            return null;
+        }));
+        jobs.add(pool.submit((Callable<Void>) () -> {
+            for (Timings t : List.of(Timings.SHORT, Timings.DEFAULT)) {
+                boolean s = t == Timings.SHORT;
+                Handover.run(group(api, Impl.CAMEL, t, "handover"), 3, 0,
+                        s ? plan.gracefulCamelShort() : plan.gracefulCamelDefault(),
+                        s ? plan.crashCamelShort() : plan.crashCamelDefault(), figures(t, Impl.CAMEL, overlaps));
+            }
+            return null;
+        }));
+        for (Future<?> job : jobs) {
+            job.get();
+        }
+        pool.shutdown();
+
+        // ---- 4. scale ------------------------------------------------------------------------------------------
+        List<Scale.Outcome> scale = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            LOG.info("Scale: {} Leases, {}", plan.scaleLeases(), impl.label);
+            scale.add(Scale.measure(api, impl, plan.scaleLeases(), plan.scaleSettle(), plan.scaleWindow()));
+        }
+        scaleResults(results, scale, plan);
+
+        // ---- targets -------------------------------------------------------------------------------------------
+        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+            for (Impl impl : Impl.values()) {
+                int n = overlaps.get(t).get(impl).get();
+                if (n > 0) {
+                    results.notes.add(impl.label + " (" + t.name() + "): in " + n + " graceful handover(s) the old "
+                                      + "leader's route ran after the new leader's had started.");
+                }
+            }
+        }
+        if (manyOverlaps.get() > 0) {
+            results.notes.add(manyOverlaps.get() + " overlapping leaders in the many-candidates handovers.");
+        }
+        targets(results, startup, many, scale);
+        results.conditions.put("Run time (benchmark JVM)", Math.round(Handover.ms(System.nanoTime() - began) / 1000)
+                                                           + " s");
+        results.conditions.put("Load average (1/5/15 min) at the end", loadAverage());
+        return results;
+    }
+
+    private final Map<Timings, Results.Row[]> handoverRows = new java.util.LinkedHashMap<>();
+
+    private Handover.Figures figures(Timings t, Impl impl, Map<Timings, Map<Impl, AtomicInteger>> overlaps) {
+        Results.Row[] rows = handoverRows.get(t);
+        return new Handover.Figures(rows[0].samples(impl), rows[1].samples(impl), rows[2].samples(impl),
+                overlaps.get(t).get(impl));
+    }
+
+    private static Group group(MockApi api, Impl impl, Timings t, String scenario) {
+        return new Group(impl, new Setup(api, new WorkLog(), scenario + "-" + impl.key + "-" + t.name(), "bench", t));
+    }
+
+    private void loadResults(Results results, List<ApiLoad.Outcome> outcomes, Plan plan) {
+        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+            Results.Table table = results.table("api-load-" + t.name(), "3. API load, timings " + t.describe(),
+                    "One leader and four followers per implementation, each with its own client; requests counted "
+                    + "at the API server per candidate over a steady window of "
+                    + plan.loadWindow().toSeconds() + " s, per minute. Watch connections: open at the end of the "
+                    + "window, per candidate (largest).");
+            Results.Row leader = table.row("leader", "Leader, requests/min", "");
+            Results.Row writes = table.row("leaderWrites", "Leader, Lease writes/min", "");
+            Results.Row followers = table.row("follower", "Idle follower, requests/min (median of 4)", "");
+            Results.Row worst = table.row("followerMax", "Idle follower, requests/min (busiest of 4)", "");
+            Results.Row watches = table.row("openWatches", "Open watch connections per candidate", "");
+            for (ApiLoad.Outcome o : outcomes) {
+                if (o.timings() != t) {
+                    continue;
+                }
+                leader.value(o.impl(), o.leaderPerMinute());
+                writes.value(o.impl(), o.leaderWritesPerMinute());
+                followers.value(o.impl(), o.followersPerMinute().p50());
+                worst.value(o.impl(), o.followersPerMinute().max());
+                watches.value(o.impl(), o.maxOpenWatches());
+                if (t == Timings.DEFAULT && o.impl() == Impl.K8S_LEADER) {
+                    double f = o.followersPerMinute().max();
+                    results.target("3. API load", "idle follower ≤ 1 request/min (15 s / 10 s / 2 s)",
+                            Results.number(f) + " requests/min (busiest follower)", f <= 1, "");
+                    results.target("3. API load", "leader ≤ 60 requests/min at defaults",
+                            Results.number(o.leaderPerMinute()) + " requests/min", o.leaderPerMinute() <= 60, "");
+                }
+            }
+        }
+    }
+
+    private void scaleResults(Results results, List<Scale.Outcome> outcomes, Plan plan) {
+        Results.Table table = results.table("scale", "4. Scale: " + plan.scaleLeases() + " Leases in one JVM",
+                "One candidate on each of " + plan.scaleLeases() + " Leases, one shared client, timings "
+                + Timings.DEFAULT.describe() + "; camel-k8s-leader and Camel: one CamelContext with one leader-only "
+                + "`direct:` route per Lease; fabric8: one LeaderElector per Lease. Threads and heap are counted "
+                + "from just before the elections start (client connected); threads after "
+                + plan.scaleSettle().toSeconds() + " s of steady state (idle pool threads time out after 30 s in "
+                + "camel-k8s-leader, 60 s in the fabric8 client), and at the peak while the elections start; "
+                + "the mock API server's own threads (one per watch connection) are not counted. Heap: used heap after a full GC, whole JVM (it also holds the mock API server's copy of "
+                + "the Leases).");
+        Results.Row time = table.row("secondsToAllLeading", "Time until every Lease is led", "s");
+        Results.Row threads = table.row("threadsAdded", "Threads added (steady)", "");
+        Results.Row own = table.row("ownThreadsAdded", "of which its own", "");
+        Results.Row client = table.row("clientThreadsAdded", "of which the shared client's (executor, Vert.x)", "");
+        Results.Row peak = table.row("peakThreadsAdded", "Threads added (peak, during start)", "");
+        Results.Row heapAdded = table.row("heapAddedMb", "Heap added after GC", "MB");
+        Results.Row heap = table.row("heapUsedMb", "Heap used after GC (whole JVM)", "MB");
+        Results.Row watches = table.row("openWatches", "Open watch connections", "");
+        Results.Row rate = table.row("requestsPerMinute", "Requests/min, steady (all Leases)", "");
+        for (Scale.Outcome o : outcomes) {
+            time.value(o.impl(), o.secondsToAllLeading());
+            threads.value(o.impl(), o.threadsAdded());
+            own.value(o.impl(), o.ownThreadsAdded());
+            client.value(o.impl(), o.clientThreadsAdded());
+            peak.value(o.impl(), o.peakThreadsAdded());
+            heapAdded.value(o.impl(), o.heapAddedMb());
+            heap.value(o.impl(), o.heapUsedMb());
+            watches.value(o.impl(), o.openWatches());
+            rate.value(o.impl(), o.requestsPerMinute());
+            results.notes.add(o.impl().label + ", " + o.leases() + " Leases, threads added by name: "
+                              + o.threadGroups());
+            if (o.impl() == Impl.K8S_LEADER) {
+                boolean met = o.threadsAdded() <= 8 && o.peakThreadsAdded() <= 8;
+                results.target("4. Scale", "≤ 8 threads added by the component (" + o.leases() + " Leases)",
+                        o.threadsAdded() + " steady (" + o.ownThreadsAdded() + " its own, " + o.clientThreadsAdded()
+                        + " in the shared client), " + o.peakThreadsAdded() + " at the peak", met,
+                        met ? "" : "its own pools are bounded at 7 (1 timer, ≤ 4 API, ≤ 2 event threads); the rest "
+                                   + "are the shared fabric8 client's executor threads, which deliver the "
+                                   + "informer's events (two hand-offs per event, 500 events/s at this scale), "
+                                   + "and a Vert.x event loop for the watch connection");
+                results.target("4. Scale", "≤ 256 MB heap (" + o.leases() + " Leases)",
+                        Math.round(o.heapUsedMb()) + " MB used after GC, whole JVM (+" + Math.round(o.heapAddedMb())
+                        + " MB)", o.heapUsedMb() <= 256, "");
+                results.target("4. Scale", "one watch connection per namespace",
+                        o.openWatches() + " open, " + o.watchRequests() + " watch request(s) in all",
+                        o.openWatches() == 1, "");
+            }
+        }
+    }
+
+    private void targets(Results results, Results.Table startup, Results.Table many, List<Scale.Outcome> scale) {
+        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+            Results.Row[] rows = handoverRows.get(t);
+            Samples ours = rows[0].samples(Impl.K8S_LEADER);
+            Samples f8 = rows[0].samples(Impl.FABRIC8);
+            results.target("1. Graceful handover (" + t.describe() + ")", "p50 ≤ 50 ms",
+                    "p50 " + Results.number(ours.p50()) + " ms, p95 " + Results.number(ours.p95()) + " ms",
+                    ours.p50() <= 50, "");
+            double ratio = f8.p50() / ours.p50();
+            results.target("1. Graceful handover (" + t.describe() + ")", "≥ 20× faster than fabric8's LeaderElector",
+                    String.format(Locale.ROOT, "%.0f× (fabric8 p50 %s ms)", ratio, Results.number(f8.p50())),
+                    ratio >= 20, "");
+            Samples crash = rows[1].samples(Impl.K8S_LEADER);
+            double limit = t.leaseDuration().toMillis() + 100;
+            results.target("2. Crash take-over (" + t.describe() + ")", "≤ leaseDuration + 100 ms = "
+                                                                         + Results.number(limit) + " ms",
+                    "p50 " + Results.number(crash.p50()) + " ms, p95 " + Results.number(crash.p95()) + " ms",
+                    crash.p95() <= limit, "");
+        }
+        Samples manyOurs = many.rows.get(0).samples(Impl.K8S_LEADER);
+        results.target("4. Scale", "50 candidates on one Lease: graceful handover p50 ≤ 100 ms",
+                "p50 " + Results.number(manyOurs.p50()) + " ms, p95 " + Results.number(manyOurs.p95()) + " ms",
+                manyOurs.p50() <= 100, "");
+        Samples start = startup.rows.get(0).samples(Impl.K8S_LEADER);
+        results.target("5. Start-up", "context start to ELECTED ≤ 100 ms",
+                "p50 " + Results.number(start.p50()) + " ms, p95 " + Results.number(start.p95()) + " ms",
+                start.p50() <= 100, "");
+        // the targets table reads in scenario order
+        results.targets.sort(java.util.Comparator.comparing(Results.Target::scenario));
+    }
+
+    private static void conditions(Results results, Plan plan) {
+        var c = results.conditions;
+        c.put("Date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        c.put("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores available");
+        c.put("Memory", memory());
+        c.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                     + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+        c.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                    + System.getProperty("os.arch") + ")");
+        c.put("Load average (1/5/15 min) at the start", loadAverage());
+        c.put("API server", "fabric8 kubernetes-server-mock 7.5.2, CRUD mode, in the benchmark JVM; one instance "
+                            + "for every implementation");
+        c.put("Peers", "fabric8 kubernetes-client 7.5.2 `LeaderElector` (LeaseLock, releaseOnCancel=true); Camel "
+                       + "4.18.0 `KubernetesClusterService` (Lease) + `ClusteredRoutePolicy`");
+        c.put("Timings (leaseDuration / renewDeadline / retryPeriod)", Timings.DEFAULT.describe() + " (default), "
+                + Timings.SHORT.describe() + " (short); the leader renews every retryPeriod");
+        c.put("Mode", plan.quick() ? "quick (-Dbenchmarks.quick=true): few repetitions, a smoke run"
+                : "full");
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String memory() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize() / (1024 * 1024 * 1024) + " GB";
+        }
+        return "?";
+    }
+
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (IOException e) {
+            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage());
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.camelk8s.leader.benchmarks;
+
+import java.util.Map;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
+import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+
+/**
+ * Camel 4.18's own Kubernetes leader election: a {@link KubernetesClusterService} (Lease type) and a
+ * {@link ClusteredRoutePolicy} on the leader-only route. It counts a holder as alive while a Pod of that name is
+ * Running and Ready with the clusterLabels, so each candidate gets such a Pod object in the mock; a stopped or
+ * crashed candidate's Pod is deleted, as the kubelet would end it. It never releases the Lease, and a new leader
+ * waits a full leaseDuration before its routes start. It closes the client it was given when it stops.
+ */
+final class CamelClusterCandidate extends Candidate {
+
+    static final Map<String, String> LABELS = Map.of("app", "benchmark");
+
+    CamelClusterCandidate(Setup setup, String identity) throws Exception {
+        super(setup, identity);
+        Timings t = setup.timings();
+        KubernetesConfiguration configuration = new KubernetesConfiguration();
+        configuration.setKubernetesClient(client);
+        KubernetesClusterService cluster = new KubernetesClusterService(configuration);
+        cluster.setKubernetesNamespace(setup.namespace());
+        cluster.setPodName(identity);
+        cluster.setClusterLabels(LABELS);
+        cluster.setKubernetesResourceName("camel");
+        cluster.setLeaseDurationMillis(t.leaseDuration().toMillis());
+        cluster.setRenewDeadlineMillis(t.renewDeadline().toMillis());
+        cluster.setRetryPeriodMillis(t.retryPeriod().toMillis());
+        context.addService(cluster);
+        ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(cluster, setup.lease());
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                workRoute(this).routePolicy(policy);
+            }
+        });
+        setup.api().createReadyPod(setup.namespace(), identity, LABELS);
+    }
+
+    @Override
+    void stopGracefully() {
+        running = false;
+        context.stop();
+        setup.api().deletePod(setup.namespace(), identity);
+        client.close();
+    }
+
+    @Override
+    void crash() {
+        super.crash();
+        setup.api().deletePod(setup.namespace(), identity);
+    }
+
+    /** It polls (GET Lease + LIST Pods) every retryPeriod × [1, 1.2]. */
+    @Override
+    boolean settled() {
+        return pollerSettled(1.2);
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.camelk8s.leader.benchmarks;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.RouteDefinition;
+
+/**
+ * One candidate "pod": a CamelContext with its own Kubernetes client and a leader-only timer route that notes every
+ * exchange in the {@link WorkLog}. The route fires at once when it starts ({@code delay=0}) and then every 100 ms,
+ * so "the new leader's route processed its first exchange" is when its leadership became useful.
+ */
+abstract class Candidate {
+
+    static final String WORK_ROUTE = "work";
+
+    final Setup setup;
+    final String identity;
+    final KubernetesClient client;
+    final CamelContext context;
+    volatile long startedNanos;
+    volatile boolean running;
+
+    Candidate(Setup setup, String identity) {
+        this.setup = setup;
+        this.identity = identity;
+        this.client = setup.api().client(identity, setup.namespace());
+        this.context = new DefaultCamelContext();
+        context.getCamelContextExtension().setName(identity);
+        context.getShutdownStrategy().setTimeout(5);
+    }
+
+    /** The leader-only route, with the implementation's way of making it leader-only. */
+    final RouteDefinition workRoute(RouteBuilder routes) {
+        return routes.from("timer:work?period=100&delay=0").routeId(WORK_ROUTE)
+                .process(exchange -> setup.log().record(identity));
+    }
+
+    void start() throws Exception {
+        startedNanos = System.nanoTime();
+        running = true;
+        context.start();
+    }
+
+    /** A graceful shutdown, as in a rolling update: the CamelContext stops. */
+    abstract void stopGracefully() throws Exception;
+
+    /**
+     * The process dies: from now on its requests never reach the store (so it can neither renew nor release), and
+     * its routes stop in the background.
+     */
+    void crash() {
+        running = false;
+        setup.api().dispatcher().kill(identity);
+        Thread stopper = new Thread(this::stopQuietly, "crash-" + identity);
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** Whether this candidate, as a follower, would notice a change of the Lease in its steady-state way now. */
+    abstract boolean settled();
+
+    /** When the implementation itself announced leadership (0: not known), for the start-up figure. */
+    long electedNanos() {
+        return 0;
+    }
+
+    void stopQuietly() {
+        try {
+            context.stop();
+        } catch (RuntimeException e) {
+            // best effort
+        }
+        client.close();
+    }
+
+    /** A poller has settled once it has polled at least once after start: at most its jittered period. */
+    boolean pollerSettled(double jitterFactor) {
+        long settleNanos = (long) (setup.timings().retryPeriod().toNanos() * jitterFactor) + 300_000_000L;
+        return System.nanoTime() - startedNanos > settleNanos;
+    }
+
+    @Override
+    public String toString() {
+        return identity;
+    }
+}

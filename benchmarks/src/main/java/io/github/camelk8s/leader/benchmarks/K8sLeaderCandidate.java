@@ -1,0 +1,59 @@
+package io.github.camelk8s.leader.benchmarks;
+
+import io.github.camelk8s.leader.K8sLeaderComponent;
+import io.github.camelk8s.leader.K8sLeaderConfiguration;
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import org.apache.camel.builder.RouteBuilder;
+
+/** This component: the leader-only route carries a {@link K8sLeaderRoutePolicy}; stopping the context releases. */
+final class K8sLeaderCandidate extends Candidate {
+
+    private volatile long electedNanos;
+
+    K8sLeaderCandidate(Setup setup, String identity, boolean withEvents) throws Exception {
+        super(setup, identity);
+        K8sLeaderComponent component = new K8sLeaderComponent();
+        component.setKubernetesClient(client);
+        K8sLeaderConfiguration options = component.getConfiguration();
+        options.setNamespace(setup.namespace());
+        options.setIdentity(identity);
+        options.setLeaseDuration(setup.timings().leaseDuration().toMillis());
+        options.setRenewDeadline(setup.timings().renewDeadline().toMillis());
+        options.setRetryPeriod(setup.timings().retryPeriod().toMillis());
+        options.setRenewalInterval(setup.timings().retryPeriod().toMillis());
+        context.addComponent(K8sLeaderConstants.SCHEME, component);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                workRoute(this).routePolicy(new K8sLeaderRoutePolicy(setup.lease()));
+                if (withEvents) {
+                    from("k8s-leader:" + setup.lease()).routeId("events").process(exchange -> {
+                        if ("ELECTED".equals(exchange.getMessage().getHeader(K8sLeaderConstants.EVENT))
+                            && electedNanos == 0) {
+                            electedNanos = System.nanoTime();
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    @Override
+    void stopGracefully() {
+        running = false;
+        context.stop();
+        client.close();
+    }
+
+    /** Its namespace watch is open: from now on a release reaches it as an event. */
+    @Override
+    boolean settled() {
+        return setup.api().dispatcher().openWatches(identity) > 0;
+    }
+
+    @Override
+    long electedNanos() {
+        return electedNanos;
+    }
+}

@@ -1,0 +1,309 @@
+package io.github.camelk8s.leader.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.github.camelk8s.leader.K8sLeaderComponent;
+import io.github.camelk8s.leader.K8sLeaderConfiguration;
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
+import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scenario 4: many Leases in one JVM, one candidate on each, all on one shared client (one pod leading many
+ * singletons). Threads and heap are counted from just before the elections start (client already connected), so
+ * what is counted is what the elections added; the heap figure is the JVM's used heap after a full GC, and so also
+ * holds the mock API server's store of those Leases.
+ */
+final class Scale {
+
+    private static final Logger LOG = LoggerFactory.getLogger("bench");
+
+    record Outcome(Impl impl, int leases, double secondsToAllLeading, int threadsAdded, int peakThreadsAdded,
+                   int clientThreadsAdded, double heapUsedMb, double heapAddedMb, long openWatches, long watchRequests,
+                   double requestsPerMinute, String threadGroups) {
+
+        /** Threads the implementation runs itself, as opposed to the shared Kubernetes client's. */
+        int ownThreadsAdded() {
+            return threadsAdded - clientThreadsAdded;
+        }
+    }
+
+    /** One implementation's way of leading many Leases at once. */
+    private interface Run extends AutoCloseable {
+        void start() throws Exception;
+
+        int leading();
+
+        @Override
+        void close();
+    }
+
+    private Scale() {
+    }
+
+    static Outcome measure(MockApi api, Impl impl, int leases, Duration settle, Duration window) throws Exception {
+        String identity = "scale-" + impl.key;
+        String namespace = identity;
+        KubernetesClient client = api.client(identity, namespace);
+        client.leases().inNamespace(namespace).list();
+        Run run = switch (impl) {
+            case K8S_LEADER -> k8sLeader(client, namespace, identity, leases);
+            case FABRIC8 -> fabric8(client, namespace, identity, leases);
+            case CAMEL -> camel(api, client, namespace, identity, leases);
+        };
+        Benchmarks.sleep(500);
+        double heapBefore = usedHeapAfterGc();
+        Map<String, Integer> threadsBefore = threadGroups();
+        int before = threadCount();
+        int clientBefore = clientThreadCount();
+        int peak = before;
+        long t0 = System.nanoTime();
+        try {
+            run.start();
+            long deadline = t0 + Duration.ofMinutes(3).toNanos();
+            while (run.leading() < leases) {
+                peak = Math.max(peak, threadCount());
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(impl.label + ": only " + run.leading() + " of " + leases
+                                                    + " Leases led after 3 minutes");
+                }
+                Benchmarks.sleep(20);
+            }
+            double toAll = Handover.ms(System.nanoTime() - t0) / 1000;
+            // steady state: past the start-up burst, long enough for idle pool threads to time out (30 s in this
+            // component's pools, 60 s in the fabric8 client's); requests are counted over the last window of it
+            long settleUntil = System.nanoTime() + settle.toNanos();
+            long windowFrom = settleUntil - window.toNanos();
+            CountingDispatcher.Snapshot s0 = null;
+            long w0 = 0;
+            while (System.nanoTime() < settleUntil) {
+                peak = Math.max(peak, threadCount());
+                if (s0 == null && System.nanoTime() >= windowFrom) {
+                    s0 = api.dispatcher().snapshot(identity);
+                    w0 = System.nanoTime();
+                }
+                Benchmarks.sleep(100);
+            }
+            CountingDispatcher.Snapshot delta = api.dispatcher().snapshot(identity).minus(s0);
+            double minutes = (System.nanoTime() - w0) / (double) Duration.ofMinutes(1).toNanos();
+            int after = threadCount();
+            Map<String, Integer> threadsAfter = threadGroups();
+            double heapAfter = usedHeapAfterGc();
+            Outcome outcome = new Outcome(impl, leases, toAll, after - before, peak - before,
+                    clientThreadCount() - clientBefore, heapAfter,
+                    heapAfter - heapBefore, delta.openWatches(), api.dispatcher().snapshot(identity).watchRequests(),
+                    delta.requests() / minutes, diff(threadsBefore, threadsAfter));
+            LOG.info("  {} x{} Leases: all led after {} s; threads +{} (of which the client's +{}; peak +{}), "
+                     + "heap {} MB (+{} MB), {} watch connection(s), {} requests/min; new threads: {}",
+                    impl.label, leases, String.format("%.1f", toAll), outcome.threadsAdded(),
+                    outcome.clientThreadsAdded(), outcome.peakThreadsAdded(), Math.round(heapAfter), Math.round(heapAfter - heapBefore),
+                    outcome.openWatches(), Math.round(outcome.requestsPerMinute()), outcome.threadGroups());
+            return outcome;
+        } finally {
+            run.close();
+            client.close();
+            Benchmarks.sleep(1000);
+        }
+    }
+
+    private static Run k8sLeader(KubernetesClient client, String namespace, String identity, int leases)
+            throws Exception {
+        CamelContext context = new DefaultCamelContext();
+        K8sLeaderComponent component = new K8sLeaderComponent();
+        component.setKubernetesClient(client);
+        K8sLeaderConfiguration options = component.getConfiguration();
+        options.setNamespace(namespace);
+        options.setIdentity(identity);
+        options.setRenewalInterval(Timings.DEFAULT.retryPeriod().toMillis());
+        context.addComponent(K8sLeaderConstants.SCHEME, component);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                for (int i = 0; i < leases; i++) {
+                    from("direct:work-" + i).routeId("work-" + i)
+                            .routePolicy(new K8sLeaderRoutePolicy("lease-" + i))
+                            .setBody(constant("work"));
+                }
+            }
+        });
+        return camelRun(context, leases);
+    }
+
+    private static Run camel(MockApi api, KubernetesClient client, String namespace, String identity, int leases)
+            throws Exception {
+        api.createReadyPod(namespace, identity, CamelClusterCandidate.LABELS);
+        CamelContext context = new DefaultCamelContext();
+        KubernetesConfiguration configuration = new KubernetesConfiguration();
+        configuration.setKubernetesClient(client);
+        KubernetesClusterService cluster = new KubernetesClusterService(configuration);
+        cluster.setKubernetesNamespace(namespace);
+        cluster.setPodName(identity);
+        cluster.setClusterLabels(CamelClusterCandidate.LABELS);
+        cluster.setKubernetesResourceName("camel");
+        context.addService(cluster);
+        List<ClusteredRoutePolicy> policies = new ArrayList<>();
+        for (int i = 0; i < leases; i++) {
+            policies.add(ClusteredRoutePolicy.forNamespace(cluster, "lease-" + i));
+        }
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                for (int i = 0; i < leases; i++) {
+                    from("direct:work-" + i).routeId("work-" + i).routePolicy(policies.get(i))
+                            .setBody(constant("work"));
+                }
+            }
+        });
+        return camelRun(context, leases);
+    }
+
+    private static Run camelRun(CamelContext context, int leases) {
+        return new Run() {
+            @Override
+            public void start() {
+                context.start();
+            }
+
+            @Override
+            public int leading() {
+                int started = 0;
+                for (int i = 0; i < leases; i++) {
+                    var status = context.getRouteController().getRouteStatus("work-" + i);
+                    if (status != null && status.isStarted()) {
+                        started++;
+                    }
+                }
+                return started;
+            }
+
+            @Override
+            public void close() {
+                context.stop();
+            }
+        };
+    }
+
+    private static Run fabric8(KubernetesClient client, String namespace, String identity, int leases) {
+        AtomicInteger leading = new AtomicInteger();
+        List<CompletableFuture<?>> elections = new ArrayList<>();
+        return new Run() {
+            @Override
+            public void start() {
+                Timings t = Timings.DEFAULT;
+                for (int i = 0; i < leases; i++) {
+                    elections.add(client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+                            .withName("lease-" + i)
+                            .withLock(new LeaseLock(namespace, "lease-" + i, identity))
+                            .withLeaseDuration(t.leaseDuration())
+                            .withRenewDeadline(t.renewDeadline())
+                            .withRetryPeriod(t.retryPeriod())
+                            .withReleaseOnCancel(true)
+                            .withLeaderCallbacks(new LeaderCallbacks(leading::incrementAndGet,
+                                    leading::decrementAndGet, leader -> {
+                                    }))
+                            .build()).build().start());
+                }
+            }
+
+            @Override
+            public int leading() {
+                return leading.get();
+            }
+
+            @Override
+            public void close() {
+                elections.forEach(e -> e.cancel(true));
+            }
+        };
+    }
+
+    static double usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Benchmarks.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    }
+
+    /**
+     * Live threads, without the mock API server's: it runs one JDK-default-named scheduler ("pool-N-thread-M") per
+     * watch connection, on the server side of the wire.
+     */
+    static int threadCount() {
+        int n = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.isAlive() && !isMockServerThread(thread)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The shared fabric8 client's threads: its executor ("&lt;hash&gt;-pool-N-thread-M"; informer event delivery,
+     * fabric8's LeaderElector loops), its scheduler and its Vert.x event loops.
+     */
+    static int clientThreadCount() {
+        int n = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            String name = thread.getName();
+            if (thread.isAlive() && (name.matches("-?\\d+-pool-\\d+-thread-\\d+")
+                                     || name.startsWith("CachedSingleThreadScheduler") || name.startsWith("vert.x-"))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean isMockServerThread(Thread thread) {
+        return thread.getName().matches("pool-\\d+-thread-\\d+");
+    }
+
+    /** Live threads by name, with numbers dropped ("k8s-leader-api-3" counts as "k8s-leader-api-#"). */
+    private static Map<String, Integer> threadGroups() {
+        Map<String, Integer> groups = new TreeMap<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.isAlive() && !isMockServerThread(thread)) {
+                groups.merge(thread.getName().replaceAll("\\d+", "#"), 1, Integer::sum);
+            }
+        }
+        return groups;
+    }
+
+    private static String diff(Map<String, Integer> before, Map<String, Integer> after) {
+        Map<String, Integer> added = new TreeMap<>();
+        after.forEach((name, n) -> {
+            int delta = n - before.getOrDefault(name, 0);
+            if (delta != 0) {
+                added.put(name, delta);
+            }
+        });
+        before.forEach((name, n) -> {
+            if (!after.containsKey(name)) {
+                added.put(name, -n);
+            }
+        });
+        return added.isEmpty() ? "none" : added.entrySet().stream()
+                .map(e -> (e.getValue() > 0 ? "+" : "") + e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+    }
+}
