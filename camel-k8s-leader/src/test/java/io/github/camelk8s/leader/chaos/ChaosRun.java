@@ -70,7 +70,7 @@ final class ChaosRun {
             // starting counts as a fault: the first leader must be elected within the recovery bound too
             long starting = System.nanoTime();
             pods.forEach(ChaosPod::start);
-            history.fault("pods starting", starting, System.nanoTime());
+            history.fault("pods starting", null, 0, starting, System.nanoTime());
 
             CountDownLatch lifted = new CountDownLatch(schedule.episodes().size());
             for (Episode episode : schedule.episodes()) {
@@ -80,8 +80,7 @@ final class ChaosRun {
             if (!lifted.await(schedule.faultsEndMillis() + 10_000, TimeUnit.MILLISECONDS)) {
                 history.note("faults still in force after the schedule ended");
             }
-            // every fault is lifted: wait long enough to see recovery, and a little longer to see it hold
-            sleep(timings.recoveryBound().toMillis() + 500);
+            awaitRecovery();
             livenessUntil = System.nanoTime();
 
             List<ChaosPod> stopOrder = new ArrayList<>(pods);
@@ -98,14 +97,31 @@ final class ChaosRun {
             pods.forEach(ChaosPod::close);
             api.close();
         }
-        HistoryChecker.Verdict verdict = HistoryChecker.check(history, timings.recoveryBound(), livenessUntil);
+        HistoryChecker.Verdict verdict = HistoryChecker.check(history, timings, livenessUntil);
         if (!harnessErrors.isEmpty()) {
             List<String> all = new ArrayList<>(harnessErrors);
             all.addAll(verdict.violations());
             verdict = new HistoryChecker.Verdict(all, verdict.overlaps(), verdict.resumedSteps(),
-                    verdict.maxRecoveryNanos(), verdict.recoveries());
+                    verdict.maxRecoveryNanos(), verdict.recoveries(), verdict.singlePodFaults());
         }
         return new Result(schedule, verdict, report(verdict));
+    }
+
+    /**
+     * Every fault is lifted: waits until some pod processes again, then a second more to see leadership hold, or
+     * until the recovery bound has passed (and a little more), whichever comes first. The checker judges what
+     * happened meanwhile.
+     */
+    private void awaitRecovery() throws InterruptedException {
+        long lifted = history.faults().stream().mapToLong(History.Fault::end).max().orElse(System.nanoTime());
+        long giveUp = lifted + timings.recoveryBound().plusMillis(500).toNanos();
+        while (System.nanoTime() < giveUp) {
+            if (history.steps().stream().anyMatch(s -> s.begin() >= lifted)) {
+                sleep(1000);
+                return;
+            }
+            sleep(50);
+        }
     }
 
     /** Runs a step of the harness itself; if it fails, the run fails: a fault that was not applied proves nothing. */
@@ -131,11 +147,13 @@ final class ChaosRun {
             lifts.add(apply(episode, pod));
         }
         String description = episode + " -> " + (episode.kind() == Kind.OUTAGE ? "API server" : targets);
+        String pod = episode.kind() != Kind.OUTAGE && targets.size() == 1 ? targets.get(0).name() : null;
+        int latency = episode.kind() == Kind.LATENCY ? episode.amount() : 0;
         faults.schedule(() -> harness("lifting " + episode, () -> {
             try {
                 lifts.forEach(Runnable::run);
             } finally {
-                history.fault(description, begin, System.nanoTime());
+                history.fault(description, pod, latency, begin, System.nanoTime());
                 lifted.countDown();
             }
         }), episode.forMillis(), TimeUnit.MILLISECONDS);
@@ -228,6 +246,9 @@ final class ChaosRun {
                 .append(history.leaseVersions().size()).append('\n');
         for (String note : history.notes()) {
             text.append("  note ").append(note).append('\n');
+        }
+        if (Boolean.getBoolean("chaos.timeline")) {
+            text.append(history.timeline(history.origin, System.nanoTime()));
         }
         for (String violation : verdict.violations()) {
             text.append("  VIOLATION ").append(violation).append('\n');

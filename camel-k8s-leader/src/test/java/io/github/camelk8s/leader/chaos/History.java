@@ -41,7 +41,11 @@ final class History {
         }
     }
 
-    record Fault(String description, long begin, long end) {
+    /**
+     * A fault in force from {@code begin} to {@code end}. {@code pod}: the one pod it struck, or null when it struck
+     * several or the API server itself. {@code latencyMillis}: the round trip it added (LATENCY), else 0.
+     */
+    record Fault(String description, String pod, int latencyMillis, long begin, long end) {
     }
 
     record LeaseVersion(long resourceVersion, LeaseRecord record, long nanos) {
@@ -68,8 +72,8 @@ final class History {
         pauses.add(new Pause(pod, begin, end));
     }
 
-    void fault(String description, long begin, long end) {
-        faults.add(new Fault(description, begin, end));
+    void fault(String description, String pod, int latencyMillis, long begin, long end) {
+        faults.add(new Fault(description, pod, latencyMillis, begin, end));
     }
 
     /** Something worth reading next to the timeline when a check fails (a fault skipped, a pod stopped). */
