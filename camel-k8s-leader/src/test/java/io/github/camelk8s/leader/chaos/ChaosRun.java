@@ -1,17 +1,22 @@
 package io.github.camelk8s.leader.chaos;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.github.camelk8s.leader.LeadershipEventType;
 import io.github.camelk8s.leader.chaos.Schedule.Episode;
 import io.github.camelk8s.leader.chaos.Schedule.Kind;
 import io.github.camelk8s.leader.chaos.Schedule.Target;
@@ -41,7 +46,7 @@ final class ChaosRun {
     private final List<ChaosPod> pods = new ArrayList<>();
     /** "pod/KIND" (or "*&#47;OUTAGE") of every fault in force: one fault of a kind per pod at a time. */
     private final Set<String> inForce = ConcurrentHashMap.newKeySet();
-    private final List<String> harnessErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> harnessErrors = new CopyOnWriteArrayList<>();
     private MockApiServer api;
 
     private ChaosRun(Schedule schedule, Timings timings) {
@@ -78,7 +83,7 @@ final class ChaosRun {
                         episode.atMillis(), TimeUnit.MILLISECONDS);
             }
             if (!lifted.await(schedule.faultsEndMillis() + 10_000, TimeUnit.MILLISECONDS)) {
-                history.note("faults still in force after the schedule ended");
+                harnessErrors.add("harness: faults still in force 10 s after the schedule ended");
             }
             awaitRecovery();
             livenessUntil = System.nanoTime();
@@ -117,10 +122,10 @@ final class ChaosRun {
         long giveUp = lifted + timings.recoveryBound().plusMillis(500).toNanos();
         while (System.nanoTime() < giveUp) {
             if (history.steps().stream().anyMatch(s -> s.begin() >= lifted)) {
-                sleep(1000);
+                Thread.sleep(1000);
                 return;
             }
-            sleep(50);
+            Thread.sleep(50);
         }
     }
 
@@ -188,8 +193,8 @@ final class ChaosRun {
         String key = pod.name() + "/" + episode.kind();
         Runnable lift = switch (episode.kind()) {
             case LATENCY -> {
-                pod.link().latency(java.time.Duration.ofMillis(episode.amount()));
-                yield () -> pod.link().latency(java.time.Duration.ZERO);
+                pod.link().latency(Duration.ofMillis(episode.amount()));
+                yield () -> pod.link().latency(Duration.ZERO);
             }
             case SERVER_ERROR -> {
                 FaultDispatcher.Rule rule = dispatcher.failAfter(matching, episode.amount(), episode.slowMillis(), -1);
@@ -258,13 +263,9 @@ final class ChaosRun {
 
     /** How often each pod was elected: shows the faults moved leadership around. */
     private String terms() {
-        java.util.Map<String, Long> elected = new java.util.TreeMap<>();
-        history.leadership().stream().filter(l -> l.type() == io.github.camelk8s.leader.LeadershipEventType.ELECTED)
+        Map<String, Long> elected = new TreeMap<>();
+        history.leadership().stream().filter(l -> l.type() == LeadershipEventType.ELECTED)
                 .forEach(l -> elected.merge(l.pod(), 1L, Long::sum));
         return elected.toString();
-    }
-
-    private static void sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis);
     }
 }
