@@ -1,17 +1,22 @@
 package io.github.camelk8s.leader.chaos;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.github.camelk8s.leader.LeadershipEventType;
 import io.github.camelk8s.leader.chaos.Schedule.Episode;
 import io.github.camelk8s.leader.chaos.Schedule.Kind;
 import io.github.camelk8s.leader.chaos.Schedule.Target;
@@ -41,7 +46,7 @@ final class ChaosRun {
     private final List<ChaosPod> pods = new ArrayList<>();
     /** "pod/KIND" (or "*&#47;OUTAGE") of every fault in force: one fault of a kind per pod at a time. */
     private final Set<String> inForce = ConcurrentHashMap.newKeySet();
-    private final List<String> harnessErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> harnessErrors = new CopyOnWriteArrayList<>();
     private MockApiServer api;
 
     private ChaosRun(Schedule schedule, Timings timings) {
@@ -70,7 +75,7 @@ final class ChaosRun {
             // starting counts as a fault: the first leader must be elected within the recovery bound too
             long starting = System.nanoTime();
             pods.forEach(ChaosPod::start);
-            history.fault("pods starting", starting, System.nanoTime());
+            history.fault("pods starting", null, 0, starting, System.nanoTime());
 
             CountDownLatch lifted = new CountDownLatch(schedule.episodes().size());
             for (Episode episode : schedule.episodes()) {
@@ -78,10 +83,9 @@ final class ChaosRun {
                         episode.atMillis(), TimeUnit.MILLISECONDS);
             }
             if (!lifted.await(schedule.faultsEndMillis() + 10_000, TimeUnit.MILLISECONDS)) {
-                history.note("faults still in force after the schedule ended");
+                harnessErrors.add("harness: faults still in force 10 s after the schedule ended");
             }
-            // every fault is lifted: wait long enough to see recovery, and a little longer to see it hold
-            sleep(timings.recoveryBound().toMillis() + 500);
+            awaitRecovery();
             livenessUntil = System.nanoTime();
 
             List<ChaosPod> stopOrder = new ArrayList<>(pods);
@@ -98,14 +102,31 @@ final class ChaosRun {
             pods.forEach(ChaosPod::close);
             api.close();
         }
-        HistoryChecker.Verdict verdict = HistoryChecker.check(history, timings.recoveryBound(), livenessUntil);
+        HistoryChecker.Verdict verdict = HistoryChecker.check(history, timings, livenessUntil);
         if (!harnessErrors.isEmpty()) {
             List<String> all = new ArrayList<>(harnessErrors);
             all.addAll(verdict.violations());
             verdict = new HistoryChecker.Verdict(all, verdict.overlaps(), verdict.resumedSteps(),
-                    verdict.maxRecoveryNanos(), verdict.recoveries());
+                    verdict.maxRecoveryNanos(), verdict.recoveries(), verdict.singlePodFaults());
         }
         return new Result(schedule, verdict, report(verdict));
+    }
+
+    /**
+     * Every fault is lifted: waits until some pod processes again, then a second more to see leadership hold, or
+     * until the recovery bound has passed (and a little more), whichever comes first. The checker judges what
+     * happened meanwhile.
+     */
+    private void awaitRecovery() throws InterruptedException {
+        long lifted = history.faults().stream().mapToLong(History.Fault::end).max().orElse(System.nanoTime());
+        long giveUp = lifted + timings.recoveryBound().plusMillis(500).toNanos();
+        while (System.nanoTime() < giveUp) {
+            if (history.steps().stream().anyMatch(s -> s.begin() >= lifted)) {
+                Thread.sleep(1000);
+                return;
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Runs a step of the harness itself; if it fails, the run fails: a fault that was not applied proves nothing. */
@@ -131,11 +152,13 @@ final class ChaosRun {
             lifts.add(apply(episode, pod));
         }
         String description = episode + " -> " + (episode.kind() == Kind.OUTAGE ? "API server" : targets);
+        String pod = episode.kind() != Kind.OUTAGE && targets.size() == 1 ? targets.get(0).name() : null;
+        int latency = episode.kind() == Kind.LATENCY ? episode.amount() : 0;
         faults.schedule(() -> harness("lifting " + episode, () -> {
             try {
                 lifts.forEach(Runnable::run);
             } finally {
-                history.fault(description, begin, System.nanoTime());
+                history.fault(description, pod, latency, begin, System.nanoTime());
                 lifted.countDown();
             }
         }), episode.forMillis(), TimeUnit.MILLISECONDS);
@@ -170,8 +193,8 @@ final class ChaosRun {
         String key = pod.name() + "/" + episode.kind();
         Runnable lift = switch (episode.kind()) {
             case LATENCY -> {
-                pod.link().latency(java.time.Duration.ofMillis(episode.amount()));
-                yield () -> pod.link().latency(java.time.Duration.ZERO);
+                pod.link().latency(Duration.ofMillis(episode.amount()));
+                yield () -> pod.link().latency(Duration.ZERO);
             }
             case SERVER_ERROR -> {
                 FaultDispatcher.Rule rule = dispatcher.failAfter(matching, episode.amount(), episode.slowMillis(), -1);
@@ -229,6 +252,9 @@ final class ChaosRun {
         for (String note : history.notes()) {
             text.append("  note ").append(note).append('\n');
         }
+        if (Boolean.getBoolean("chaos.timeline")) {
+            text.append(history.timeline(history.origin, System.nanoTime()));
+        }
         for (String violation : verdict.violations()) {
             text.append("  VIOLATION ").append(violation).append('\n');
         }
@@ -237,13 +263,9 @@ final class ChaosRun {
 
     /** How often each pod was elected: shows the faults moved leadership around. */
     private String terms() {
-        java.util.Map<String, Long> elected = new java.util.TreeMap<>();
-        history.leadership().stream().filter(l -> l.type() == io.github.camelk8s.leader.LeadershipEventType.ELECTED)
+        Map<String, Long> elected = new TreeMap<>();
+        history.leadership().stream().filter(l -> l.type() == LeadershipEventType.ELECTED)
                 .forEach(l -> elected.merge(l.pod(), 1L, Long::sum));
         return elected.toString();
-    }
-
-    private static void sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis);
     }
 }

@@ -3,17 +3,19 @@ package io.github.camelk8s.leader.chaos;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.github.camelk8s.leader.LeadershipEventType;
 import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
-import io.fabric8.mockwebserver.http.MockResponse;
 
 /**
  * What happened during one chaos run, on one timeline: {@link System#nanoTime()} of this JVM, which every "pod"
@@ -41,7 +43,11 @@ final class History {
         }
     }
 
-    record Fault(String description, long begin, long end) {
+    /**
+     * A fault in force from {@code begin} to {@code end}. {@code pod}: the one pod it struck, or null when it struck
+     * several or the API server itself. {@code latencyMillis}: the round trip it added (LATENCY), else 0.
+     */
+    record Fault(String description, String pod, int latencyMillis, long begin, long end) {
     }
 
     record LeaseVersion(long resourceVersion, LeaseRecord record, long nanos) {
@@ -68,8 +74,8 @@ final class History {
         pauses.add(new Pause(pod, begin, end));
     }
 
-    void fault(String description, long begin, long end) {
-        faults.add(new Fault(description, begin, end));
+    void fault(String description, String pod, int latencyMillis, long begin, long end) {
+        faults.add(new Fault(description, pod, latencyMillis, begin, end));
     }
 
     /** Something worth reading next to the timeline when a check fails (a fault skipped, a pod stopped). */
@@ -155,7 +161,7 @@ final class History {
             }
         }
         // consecutive steps of one pod make one line: a stretch of work
-        java.util.Map<String, long[]> open = new java.util.HashMap<>();
+        Map<String, long[]> open = new HashMap<>();
         for (Step s : steps()) {
             if (s.end() < from || s.begin() > to) {
                 continue;

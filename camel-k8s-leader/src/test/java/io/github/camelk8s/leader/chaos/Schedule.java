@@ -80,13 +80,26 @@ record Schedule(long seed, int pods, List<Duration> wallSkews, List<Episode> epi
         List<Episode> episodes = new ArrayList<>();
         int count = 2 + random.nextInt(3);
         long at = 300 + random.nextInt(700);
+        long lifted = 0;
         for (int i = 0; i < count; i++) {
-            episodes.add(episode(random, at));
-            // the next fault may begin before this one is lifted
-            at += 500 + random.nextInt(2500);
+            Episode episode = episode(random, at);
+            if (episode.forMillis() >= LONG_MILLIS && episode.atMillis() < lifted) {
+                // a long fault strikes alone, so that the checker can see whether the other pods carry on without
+                // the sick one
+                episode = new Episode(lifted + 300, episode.forMillis(), episode.kind(), episode.target(),
+                        episode.amount(), episode.slowMillis(), episode.writesOnly());
+            }
+            episodes.add(episode);
+            lifted = Math.max(lifted, episode.endMillis());
+            // the next fault may begin before this one is lifted, unless this one is long
+            at = episode.forMillis() >= LONG_MILLIS ? episode.endMillis() + 300 + random.nextInt(1000)
+                    : episode.atMillis() + 500 + random.nextInt(2500);
         }
         return new Schedule(seed, pods, List.copyOf(skews), List.copyOf(episodes));
     }
+
+    /** A fault at least this long outlasts the takeover bound of every kind (6.4 s for the slowest latency). */
+    static final int LONG_MILLIS = 6500;
 
     private static final Kind[] WEIGHTED_KINDS = {
             Kind.LATENCY, Kind.LATENCY, Kind.SERVER_ERROR, Kind.CONFLICT, Kind.HANG, Kind.PARTITION, Kind.PARTITION,
@@ -94,7 +107,8 @@ record Schedule(long seed, int pods, List<Duration> wallSkews, List<Episode> epi
 
     private static Episode episode(Random random, long at) {
         Kind kind = WEIGHTED_KINDS[random.nextInt(WEIGHTED_KINDS.length)];
-        long duration = 500 + random.nextInt(3500);
+        // one fault in four is long enough to check that the other pods take over while it lasts
+        long duration = random.nextInt(4) == 0 ? LONG_MILLIS + random.nextInt(2000) : 500 + random.nextInt(3500);
         Target target = switch (kind) {
             case OUTAGE -> Target.EVERYONE;
             case PAUSE -> random.nextInt(5) == 0 ? Target.FOLLOWER : Target.LEADER;
@@ -116,7 +130,8 @@ record Schedule(long seed, int pods, List<Duration> wallSkews, List<Episode> epi
             }
             case HANG -> writesOnly = random.nextBoolean();
             // a pause is as likely to outlast leaseDuration (2 s) as not
-            case PAUSE -> duration = random.nextBoolean() ? 300 + random.nextInt(1700) : 2100 + random.nextInt(2400);
+            case PAUSE -> duration = duration >= LONG_MILLIS ? duration
+                    : random.nextBoolean() ? 300 + random.nextInt(1700) : 2100 + random.nextInt(1900);
             default -> {
             }
         }

@@ -24,5 +24,15 @@ record Timings(Duration leaseDuration, Duration renewDeadline, Duration retryPer
         return leaseDuration.plus(retryPeriod).plus(RECOVERY_MARGIN);
     }
 
+    /**
+     * How soon after a fault strikes one pod alone some other pod must be processing, if that pod led: it stops
+     * leading within renewDeadline; the last of its writes (late by up to {@code addedLatency}) lands by then and
+     * restarts the others' count; they wait leaseDuration, retry after retryPeriod at worst, and the margin covers
+     * the rest as for {@link #recoveryBound()}.
+     */
+    Duration takeoverBound(Duration addedLatency) {
+        return renewDeadline.plus(addedLatency).plus(leaseDuration).plus(retryPeriod).plus(RECOVERY_MARGIN);
+    }
+
     static final Duration RECOVERY_MARGIN = Duration.ofMillis(800);
 }
