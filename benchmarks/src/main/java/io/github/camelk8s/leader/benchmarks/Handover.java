@@ -32,10 +32,12 @@ final class Handover {
         }
         Candidate leader = group.awaitWorking(begin, group.takeoverTimeout());
         group.awaitSettled();
-        int graceful = -warmups;
-        int crashes = 0;
+        // warm-ups (not counted) are of the kind the group measures first: graceful, or crash if it has none
+        int graceful = gracefulReps > 0 ? -warmups : 0;
+        int crashes = gracefulReps > 0 ? 0 : -warmups;
         while (graceful < gracefulReps || crashes < crashReps) {
-            boolean crash = crashes < crashReps && (graceful >= gracefulReps || graceful >= 0 && crashes <= graceful);
+            boolean crash = crashes < crashReps
+                            && (graceful >= gracefulReps || graceful >= 0 && crashes <= graceful);
             Candidate next;
             long t0 = System.nanoTime();
             if (crash) {
@@ -44,12 +46,14 @@ final class Handover {
                 long first = log.firstAfter(next.identity, t0);
                 // read after the take-over: a renewal that was in flight at the crash may still have landed
                 long lastRenewal = group.setup.api().dispatcher().lastLeaseWriteNanos(leader.identity);
-                figures.crashSinceRenewal.add(ms(first - lastRenewal));
-                figures.crashSinceCrash.add(ms(first - t0));
+                if (crashes >= 0) {
+                    figures.crashSinceRenewal.add(ms(first - lastRenewal));
+                    figures.crashSinceCrash.add(ms(first - t0));
+                }
                 crashes++;
-                LOG.info("  {} {} crash take-over #{}: {} ms after the last renewal, {} ms after the crash",
-                        group.impl.label, group.setup.timings().name(), crashes, Math.round(ms(first - lastRenewal)),
-                        Math.round(ms(first - t0)));
+                LOG.info("  {} {} crash take-over{}: {} ms after the last renewal, {} ms after the crash",
+                        group.impl.label, group.setup.timings().name(), crashes <= 0 ? " (warm-up)" : " #" + crashes,
+                        Math.round(ms(first - lastRenewal)), Math.round(ms(first - t0)));
             } else {
                 leader.stopGracefully();
                 next = group.awaitWorking(t0, group.takeoverTimeout());

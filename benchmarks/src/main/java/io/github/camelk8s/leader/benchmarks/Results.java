@@ -33,6 +33,7 @@ final class Results {
         final Map<Impl, Samples> samples = new EnumMap<>(Impl.class);
         final Map<Impl, Double> values = new EnumMap<>(Impl.class);
         final Map<Impl, String> remarks = new EnumMap<>(Impl.class);
+        boolean ratio = true;
 
         Row(String key, String label, String unit) {
             this.key = key;
@@ -46,6 +47,12 @@ final class Results {
 
         Row value(Impl impl, double value) {
             values.put(impl, value);
+            return this;
+        }
+
+        /** No ratio column for this figure (it is a count to read, not a cost to compare). */
+        Row noRatio() {
+            ratio = false;
             return this;
         }
 
@@ -154,6 +161,9 @@ final class Results {
 
     /** How many times the peer's figure is this component's (higher: the peer is slower or costlier). */
     private static String ratio(Row row, Impl peer) {
+        if (!row.ratio) {
+            return "–";
+        }
         double ours = row.headline(Impl.K8S_LEADER);
         double theirs = row.headline(peer);
         if (Double.isNaN(ours) || Double.isNaN(theirs)) {
@@ -213,7 +223,7 @@ final class Results {
                         f.put("remark", row.remarks.get(impl));
                     }
                     if (!f.isEmpty()) {
-                        if (impl != Impl.K8S_LEADER) {
+                        if (impl != Impl.K8S_LEADER && row.ratio) {
                             double ours = row.headline(Impl.K8S_LEADER);
                             double theirs = row.headline(impl);
                             if (!Double.isNaN(ours) && !Double.isNaN(theirs) && ours != 0) {

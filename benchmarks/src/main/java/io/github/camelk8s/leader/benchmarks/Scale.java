@@ -244,14 +244,11 @@ final class Scale {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 
-    /**
-     * Live threads, without the mock API server's: it runs one JDK-default-named scheduler ("pool-N-thread-M") per
-     * watch connection, on the server side of the wire.
-     */
+    /** Live threads, except those {@link #counted} leaves out. */
     static int threadCount() {
         int n = 0;
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.isAlive() && !isMockServerThread(thread)) {
+            if (thread.isAlive() && counted(thread)) {
                 n++;
             }
         }
@@ -274,16 +271,22 @@ final class Scale {
         return n;
     }
 
-    private static boolean isMockServerThread(Thread thread) {
-        return thread.getName().matches("pool-\\d+-thread-\\d+");
+    /**
+     * Not counted: the mock API server's threads (a JDK-default-named scheduler, "pool-N-thread-M", per watch
+     * connection, on the server side of the wire) and the JVM's common fork-join pool, which comes and goes with
+     * whatever last used it.
+     */
+    private static boolean counted(Thread thread) {
+        String name = thread.getName();
+        return !name.matches("pool-\\d+-thread-\\d+") && !name.startsWith("ForkJoinPool.commonPool");
     }
 
     /** Live threads by name, with numbers dropped ("k8s-leader-api-3" counts as "k8s-leader-api-#"). */
     private static Map<String, Integer> threadGroups() {
         Map<String, Integer> groups = new TreeMap<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.isAlive() && !isMockServerThread(thread)) {
-                groups.merge(thread.getName().replaceAll("\\d+", "#"), 1, Integer::sum);
+            if (thread.isAlive() && counted(thread)) {
+                groups.merge(thread.getName().replaceAll("(?<![A-Za-z])\\d+", "#"), 1, Integer::sum);
             }
         }
         return groups;
