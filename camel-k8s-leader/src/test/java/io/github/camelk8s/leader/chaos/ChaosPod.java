@@ -96,14 +96,18 @@ final class ChaosPod implements AutoCloseable {
         }
     }
 
-    /** One step of leader-only work: a little time, during which a pause may strike at any millisecond. */
+    /**
+     * One step of leader-only work: a little time, during which a pause may strike at any millisecond. It counts
+     * as begun before its first safepoint: the policy's check let it start, so a pause that stops it anywhere
+     * from here on stops a step in flight (and the checker cuts it at that pause).
+     */
     private void step() throws InterruptedException {
-        safepoint();
         long begin = System.nanoTime();
         for (int i = 0; i < STEP_MILLIS; i++) {
-            Thread.sleep(1);
             safepoint();
+            Thread.sleep(1);
         }
+        safepoint();
         history.step(name, begin, System.nanoTime());
     }
 
