@@ -301,10 +301,10 @@ public final class Benchmarks {
                 results.target("4. Scale", "≤ 8 threads added by the component (" + o.leases() + " Leases)",
                         o.threadsAdded() + " steady (" + o.ownThreadsAdded() + " its own, " + o.clientThreadsAdded()
                         + " in the shared client), " + o.peakThreadsAdded() + " at the peak", met,
-                        met ? "" : "its own pools are bounded at 7 (1 timer, ≤ 4 API, ≤ 2 event threads); the rest "
-                                   + "are the shared fabric8 client's executor threads, which deliver the "
-                                   + "informer's events (two hand-offs per event, 500 events/s at this scale), "
-                                   + "and a Vert.x event loop for the watch connection");
+                        met ? "" : "its own threads are bounded at 7 (1 timer, ≤ 4 API, ≤ 2 listener threads); "
+                                   + "the others are the shared fabric8 client's: its executor delivers the "
+                                   + "informer's events with two hand-offs per event on a cached pool, which keeps "
+                                   + "several threads alive at 500 events/s (see the scale table)");
                 results.target("4. Scale", "≤ 256 MB heap (" + o.leases() + " Leases)",
                         Math.round(o.heapUsedMb()) + " MB used after GC, whole JVM (+" + Math.round(o.heapAddedMb())
                         + " MB)", o.heapUsedMb() <= 256, "");

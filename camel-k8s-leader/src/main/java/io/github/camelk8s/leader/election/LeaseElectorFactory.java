@@ -94,7 +94,6 @@ public final class LeaseElectorFactory implements AutoCloseable {
         String namespace = config.namespace();
         NamespaceLeaseWatch watch = watches.computeIfAbsent(namespace, ns -> new NamespaceLeaseWatch(client, ns));
         electorsPerNamespace.merge(namespace, 1, Integer::sum);
-        watch.start();
         LeaseElector[] self = new LeaseElector[1];
         self[0] = new LeaseElector(config, new LeaseApi(client, namespace, config.leaseName()), watch, clock, timer,
                 io, events, () -> stopped(self[0]));

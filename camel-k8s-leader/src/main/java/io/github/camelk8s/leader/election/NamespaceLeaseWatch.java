@@ -28,14 +28,16 @@ final class NamespaceLeaseWatch implements ResourceEventHandler<Lease> {
     private final String namespace;
     private final Map<String, List<LeaseObserver>> observers = new ConcurrentHashMap<>();
     private SharedIndexInformer<Lease> informer;
+    private boolean stopped;
 
     NamespaceLeaseWatch(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
     }
 
+    /** Starts the informer, unless it runs already or this watch was stopped (an elector's start may come late). */
     synchronized void start() {
-        if (informer != null) {
+        if (informer != null || stopped) {
             return;
         }
         informer = client.leases().inNamespace(namespace).runnableInformer(0);
@@ -54,6 +56,7 @@ final class NamespaceLeaseWatch implements ResourceEventHandler<Lease> {
     }
 
     synchronized void stop() {
+        stopped = true;
         if (informer != null) {
             informer.stop();
             informer = null;

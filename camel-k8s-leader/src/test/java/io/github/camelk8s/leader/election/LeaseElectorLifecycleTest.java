@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.election.RecordingListener.Type;
+import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,27 @@ class LeaseElectorLifecycleTest {
 
         assertThat(candidate.events.terms()).containsExactly(Type.ELECTED, Type.LOST);
         assertThat(candidate.elector.state()).isEqualTo(LeaseElector.State.STOPPED);
+    }
+
+    @Test
+    void theWatchOpensOnlyOnceTheFirstOutcomeHasReachedTheListeners() {
+        FaultDispatcher.Rule watches = election.faults().delay(
+                FaultDispatcher.candidate("pod-a").and(FaultDispatcher.Request::isWatch), 0, -1);
+        Candidate candidate = election.candidate("pod-a");
+        AtomicLong watchesWhenElected = new AtomicLong(-1);
+        candidate.elector.addListener(new LeadershipListener() {
+            @Override
+            public void elected(LeaseRecord record) {
+                watchesWhenElected.set(watches.hits());
+            }
+        });
+
+        candidate.start();
+        await().until(() -> watchesWhenElected.get() >= 0);
+
+        // the election and its listeners (a route starting) did not share the start-up with the informer's list
+        assertThat(watchesWhenElected.get()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> watches.hits() == 1);
     }
 
     @Test
