@@ -43,9 +43,9 @@ public final class Benchmarks {
 
         static Plan of(boolean quick) {
             return quick
-                    ? new Plan(true, 1, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20), 100,
+                    ? new Plan(true, 2, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20), 100,
                             Duration.ofSeconds(10), Duration.ofSeconds(5))
-                    : new Plan(false, 3, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5, Duration.ofMinutes(2),
+                    : new Plan(false, 5, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5, Duration.ofMinutes(2),
                             1000, Duration.ofSeconds(65), Duration.ofSeconds(15));
         }
     }
@@ -83,16 +83,15 @@ public final class Benchmarks {
                 "One candidate, a Lease nobody holds, timings " + Timings.DEFAULT.describe() + ". From the call "
                 + "to `CamelContext.start()` until the implementation announces leadership (camel-k8s-leader: "
                 + "the `ELECTED` exchange of a `k8s-leader:` consumer; fabric8: `onStartLeading`) and until the "
-                + "leader-only route processes its first exchange. A new client and a new Lease per repetition.");
+                + "leader-only route processes its first exchange. A new client and a new Lease per repetition; the "
+                + "implementations take turns, after " + plan.startupWarmups() + " warm-up rounds, so that none is "
+                + "measured in a colder JVM than the others.");
         Results.Row elected = startup.row("elected", "Start to ELECTED", "ms");
         Results.Row startFirst = startup.row("firstExchange", "Start to first exchange of the leader-only route",
                 "ms");
         elected.remark(Impl.CAMEL, "(no such event)");
-        for (Impl impl : Impl.values()) {
-            LOG.info("Start-up: {}", impl.label);
-            Startup.run(api, impl, plan.startupWarmups(), plan.startupReps(), elected.samples(impl),
-                    startFirst.samples(impl));
-        }
+        LOG.info("Start-up: the three implementations in turn");
+        Startup.run(api, plan.startupWarmups(), plan.startupReps(), elected, startFirst);
 
         // ---- 1. graceful handover (this component, alone on the machine) --------------------------------------
         Map<Timings, Map<Impl, AtomicInteger>> overlaps = new java.util.LinkedHashMap<>();

@@ -17,37 +17,51 @@ final class Startup {
     private Startup() {
     }
 
-    static void run(MockApi api, Impl impl, int warmups, int reps, Samples elected, Samples firstExchange)
+    /**
+     * Round-robin over the implementations, one start-up each per round, so that none is measured in a colder JVM
+     * than the others (the first rounds are warm-ups and are not counted).
+     */
+    static void run(MockApi api, int warmups, int reps, Results.Row elected, Results.Row firstExchange)
             throws Exception {
         WorkLog log = new WorkLog();
         for (int i = 0; i < warmups + reps; i++) {
-            Setup setup = new Setup(api, log, "startup-" + impl.key, "free-" + i, Timings.DEFAULT);
-            Candidate candidate = impl.create(setup, setup.namespace() + "-" + i, true);
-            long t0 = System.nanoTime();
-            candidate.start();
-            long deadline = t0 + Duration.ofSeconds(30).toNanos();
-            while (log.firstAfter(candidate.identity, t0) == 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(impl.label + " never led the free Lease " + setup.lease());
-                }
-                Benchmarks.sleep(1);
+            for (Impl impl : Impl.values()) {
+                boolean counted = i >= warmups;
+                once(api, log, impl, i, counted ? elected.samples(impl) : null,
+                        counted ? firstExchange.samples(impl) : null);
             }
-            long first = log.firstAfter(candidate.identity, t0);
-            // the ELECTED event may trail the route start by a little; give it a moment
-            long waitElected = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-            while (candidate instanceof K8sLeaderCandidate && candidate.electedNanos() == 0
-                   && System.nanoTime() < waitElected) {
-                Benchmarks.sleep(1);
-            }
-            if (i >= warmups) {
-                firstExchange.add(Handover.ms(first - t0));
-                if (candidate.electedNanos() != 0) {
-                    elected.add(Handover.ms(candidate.electedNanos() - t0));
-                }
-            }
-            LOG.info("  {} start-up{}: first exchange {} ms", impl.label, i < warmups ? " (warm-up)" : " #" + (i - warmups + 1),
-                    String.format("%.1f", Handover.ms(first - t0)));
-            candidate.stopGracefully();
         }
+    }
+
+    private static void once(MockApi api, WorkLog log, Impl impl, int i, Samples elected, Samples firstExchange)
+            throws Exception {
+        Setup setup = new Setup(api, log, "startup-" + impl.key, "free-" + i, Timings.DEFAULT);
+        Candidate candidate = impl.create(setup, setup.namespace() + "-" + i, true);
+        long t0 = System.nanoTime();
+        candidate.start();
+        long deadline = t0 + Duration.ofSeconds(30).toNanos();
+        while (log.firstAfter(candidate.identity, t0) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(impl.label + " never led the free Lease " + setup.lease());
+            }
+            Benchmarks.sleep(1);
+        }
+        long first = log.firstAfter(candidate.identity, t0);
+        // the ELECTED event may trail the route start by a little; give it a moment
+        long waitElected = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (candidate instanceof K8sLeaderCandidate && candidate.electedNanos() == 0
+               && System.nanoTime() < waitElected) {
+            Benchmarks.sleep(1);
+        }
+        if (firstExchange != null) {
+            firstExchange.add(Handover.ms(first - t0));
+            if (candidate.electedNanos() != 0) {
+                elected.add(Handover.ms(candidate.electedNanos() - t0));
+            }
+        }
+        LOG.info("  {} start-up{}: first exchange {} ms", impl.label,
+                firstExchange == null ? " (warm-up)" : " #" + (firstExchange.count()),
+                String.format("%.1f", Handover.ms(first - t0)));
+        candidate.stopGracefully();
     }
 }
