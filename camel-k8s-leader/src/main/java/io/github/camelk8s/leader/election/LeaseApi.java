@@ -4,6 +4,10 @@ import java.net.HttpURLConnection;
 import java.time.DateTimeException;
 import java.time.ZonedDateTime;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -15,28 +19,59 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three calls the election needs on one Lease. Writes are a create (fails if the Lease exists) or an update
+ * The three calls the election needs on one Lease, made with the fabric8 client on the factory's API threads (each
+ * elector has at most one in flight, so the threads bound the concurrency, not the number of elections). Writes are a create (fails if the Lease exists) or an update
  * carrying the resourceVersion that was read (fails if anyone wrote since): never a replace, which would silently
  * overwrite another candidate's acquisition. Both failures surface as {@link LeaseConflictException}, judged by
  * the HTTP code alone because the API server's reason varies (a real one says Conflict or AlreadyExists, the mock
  * server Invalid).
  */
-final class LeaseApi {
+final class LeaseApi implements LeaseStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseApi.class);
 
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
+    private final Executor io;
 
-    LeaseApi(KubernetesClient client, String namespace, String name) {
+    LeaseApi(KubernetesClient client, String namespace, String name, Executor io) {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
+        this.io = io;
+    }
+
+    @Override
+    public CompletionStage<LeaseSnapshot> get() {
+        return call(() -> LeaseSnapshot.of(read()));
+    }
+
+    @Override
+    public CompletionStage<LeaseSnapshot> create(LeaseRecord record) {
+        return call(() -> LeaseSnapshot.of(createLease(record)));
+    }
+
+    @Override
+    public CompletionStage<LeaseSnapshot> update(LeaseRecord record, LeaseSnapshot base) {
+        return call(() -> LeaseSnapshot.of(updateLease(record, base.lease() != null ? base.lease()
+                : record.toLease(namespace, name, base.resourceVersion()))));
+    }
+
+    private CompletionStage<LeaseSnapshot> call(Supplier<LeaseSnapshot> blocking) {
+        CompletableFuture<LeaseSnapshot> answer = new CompletableFuture<>();
+        io.execute(() -> {
+            try {
+                answer.complete(blocking.get());
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     /** The Lease as the API server has it now, or null if there is none. */
-    Lease get() {
+    Lease read() {
         try {
             return client.leases().inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
@@ -105,7 +140,7 @@ final class LeaseApi {
         return null;
     }
 
-    Lease create(LeaseRecord record) {
+    Lease createLease(LeaseRecord record) {
         try {
             return client.leases().inNamespace(namespace).resource(record.toLease(namespace, name, null)).create();
         } catch (KubernetesClientException e) {
@@ -118,7 +153,7 @@ final class LeaseApi {
      * Everything else the Lease carries is kept: building the update from the record alone wiped labels,
      * annotations and spec fields that other tools had put there, on every renewal.
      */
-    Lease update(LeaseRecord record, Lease read) {
+    Lease updateLease(LeaseRecord record, Lease read) {
         try {
             return client.leases().inNamespace(namespace).resource(record.writtenInto(read)).update();
         } catch (KubernetesClientException e) {

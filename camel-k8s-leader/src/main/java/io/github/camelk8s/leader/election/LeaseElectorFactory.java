@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -95,10 +96,16 @@ public final class LeaseElectorFactory implements AutoCloseable {
         NamespaceLeaseWatch watch = watches.computeIfAbsent(namespace, ns -> new NamespaceLeaseWatch(client, ns));
         electorsPerNamespace.merge(namespace, 1, Integer::sum);
         LeaseElector[] self = new LeaseElector[1];
-        self[0] = new LeaseElector(config, new LeaseApi(client, namespace, config.leaseName()), watch, clock, timer,
-                io, events, () -> stopped(self[0]));
+        self[0] = new LeaseElector(config, new ElectionCore(config), new LeaseApi(client, namespace, config.leaseName(), io),
+                watch, clock, this::schedule, events, () -> stopped(self[0]));
         electors.add(self[0]);
         return self[0];
+    }
+
+    /** The timing thread as the electors' scheduler: its tasks only feed an elector's core and never block. */
+    private ElectionScheduler.Scheduled schedule(Runnable task, long delayNanos) {
+        ScheduledFuture<?> future = timer.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
     }
 
     private synchronized void stopped(LeaseElector elector) {

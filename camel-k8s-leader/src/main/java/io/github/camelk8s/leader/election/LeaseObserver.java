@@ -1,13 +1,14 @@
 package io.github.camelk8s.leader.election;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-
 /** Receives what a watch sees of one Lease. Called on the watch's thread: implementations must not block. */
 interface LeaseObserver {
 
     /** The Lease was added or modified. */
-    void leaseChanged(Lease lease);
+    void leaseChanged(LeaseSnapshot lease);
 
-    /** The Lease was deleted; {@code lastKnown} is the deleted object as the watch reported it. */
-    void leaseDeleted(Lease lastKnown);
+    /**
+     * The Lease was deleted; {@code finalStateUnknown} when a relist found it gone and the last state the watch
+     * knew is older than the deletion.
+     */
+    void leaseDeleted(boolean finalStateUnknown);
 }

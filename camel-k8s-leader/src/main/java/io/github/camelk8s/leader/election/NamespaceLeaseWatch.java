@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The informer relists and rewatches by itself after any failure (with back-off); while it is not watching,
  * electors fall back to polling, so a broken watch costs latency, never safety.
  */
-final class NamespaceLeaseWatch implements ResourceEventHandler<Lease> {
+final class NamespaceLeaseWatch implements LeaseWatch, ResourceEventHandler<Lease> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceLeaseWatch.class);
 
@@ -36,7 +36,8 @@ final class NamespaceLeaseWatch implements ResourceEventHandler<Lease> {
     }
 
     /** Starts the informer, unless it runs already or this watch was stopped (an elector's start may come late). */
-    synchronized void start() {
+    @Override
+    public synchronized void start() {
         if (informer != null || stopped) {
             return;
         }
@@ -63,42 +64,48 @@ final class NamespaceLeaseWatch implements ResourceEventHandler<Lease> {
         }
     }
 
-    /** Whether events are flowing now; when false, electors must poll to notice changes. */
-    synchronized boolean isWatching() {
+    @Override
+    public synchronized boolean isWatching() {
         return informer != null && informer.isWatching();
     }
 
-    void addObserver(String leaseName, LeaseObserver observer) {
+    @Override
+    public void addObserver(String leaseName, LeaseObserver observer) {
         observers.computeIfAbsent(leaseName, n -> new CopyOnWriteArrayList<>()).add(observer);
     }
 
-    /** Removes the observer; returns true when this watch has no observers left. */
-    boolean removeObserver(String leaseName, LeaseObserver observer) {
+    @Override
+    public void removeObserver(String leaseName, LeaseObserver observer) {
         observers.computeIfPresent(leaseName, (n, list) -> {
             list.remove(observer);
             return list.isEmpty() ? null : list;
         });
-        return observers.isEmpty();
     }
 
     @Override
     public void onAdd(Lease lease) {
-        for (LeaseObserver o : observersOf(lease)) {
-            o.leaseChanged(lease);
-        }
+        changed(lease);
     }
 
     @Override
     public void onUpdate(Lease oldLease, Lease newLease) {
-        for (LeaseObserver o : observersOf(newLease)) {
-            o.leaseChanged(newLease);
+        changed(newLease);
+    }
+
+    private void changed(Lease lease) {
+        List<LeaseObserver> targets = observersOf(lease);
+        if (!targets.isEmpty()) {
+            LeaseSnapshot snapshot = LeaseSnapshot.of(lease);
+            for (LeaseObserver o : targets) {
+                o.leaseChanged(snapshot);
+            }
         }
     }
 
     @Override
     public void onDelete(Lease lease, boolean deletedFinalStateUnknown) {
         for (LeaseObserver o : observersOf(lease)) {
-            o.leaseDeleted(lease);
+            o.leaseDeleted(deletedFinalStateUnknown);
         }
     }
 
