@@ -89,6 +89,23 @@ final class LeaseHistory implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * What the last term of {@code holder} was written over: the version seen just before the first version of
+     * that term (empty if the Lease was absent or deleted then). A takeover of a released record shows the holder
+     * did not wait for an expiry, without timing anything.
+     */
+    Optional<LeaseRecord> replacedByLastTermOf(String holder) {
+        List<Observation> all = all();
+        int first = -1;
+        for (int i = all.size() - 1; i >= 0 && all.get(i).holder().equals(holder); i--) {
+            first = i;
+        }
+        if (first <= 0) {
+            throw new AssertionError("no term of " + holder + " follows another version: " + all);
+        }
+        return Optional.ofNullable(all.get(first - 1).record());
+    }
+
     /** Versions naming {@code holder} seen between two System.nanoTime readings. */
     List<Observation> heldBetween(String holder, long fromNanos, long toNanos) {
         return all().stream()
