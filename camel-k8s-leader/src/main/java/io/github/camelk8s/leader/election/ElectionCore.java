@@ -56,7 +56,8 @@ import io.github.camelk8s.leader.election.ElectionInput.Yield;
  * <td>read again (a follower whose watch is up waits for it; RETRY after three in a row)</td></tr>
  * <tr><td>FOLLOWER, LEADER</td><td>Failed</td><td></td><td>same</td><td>arm RETRY; read first next time</td></tr>
  * <tr><td>FOLLOWER</td><td>POLL</td><td>watch down, nothing in flight</td><td>FOLLOWER</td><td>read</td></tr>
- * <tr><td>LEADER</td><td>RENEW</td><td></td><td>LEADER</td><td>update: renewal</td></tr>
+ * <tr><td>LEADER</td><td>RENEW (renewalInterval after the last renewal was sent)</td><td></td><td>LEADER</td>
+ * <td>update: renewal</td></tr>
  * <tr><td>LEADER</td><td>Written</td><td>answered before sent + renewDeadline</td><td>LEADER</td>
  * <td>arm DEADLINE, RENEW</td></tr>
  * <tr><td>LEADER</td><td>Written</td><td>answered later</td><td>FOLLOWER</td><td>LOST</td></tr>
@@ -379,7 +380,11 @@ class ElectionCore {
         cancel(ElectionTimer.RETRY);
         cancel(ElectionTimer.EXPIRY);
         arm(ElectionTimer.DEADLINE, until);
-        arm(ElectionTimer.RENEW, now + renewalIntervalNanos);
+        // The next renewal leaves renewalInterval after this one left, not after its answer: counted from the
+        // answer, a round trip of more than (renewDeadline - renewalInterval) / 2 let the validity run out before
+        // the next answer came, and the leader lost and regained the Lease every cycle. A round trip longer than
+        // renewalInterval sends the next one as soon as this one is answered.
+        arm(ElectionTimer.RENEW, sentAt + renewalIntervalNanos);
         if (phase == Phase.FOLLOWER) {
             phase = Phase.LEADER;
             acquisitions++;

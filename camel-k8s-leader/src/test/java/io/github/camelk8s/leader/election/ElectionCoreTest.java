@@ -232,18 +232,33 @@ class ElectionCoreTest {
         }
 
         @Test
-        void aLeaderRenewsEveryRenewalIntervalAfterItsLastSuccess() {
+        void aLeaderRenewsRenewalIntervalAfterItsLastRenewalWasSent() {
             CoreDriver driver = new CoreDriver();
+            // the create leaves at 10 and is answered at 30
             List<ElectionAction> elected = driver.electedAt(30);
-            assertThat(armedAt(elected, ElectionTimer.RENEW)).contains(nanos(30 + 2_000));
+            assertThat(armedAt(elected, ElectionTimer.RENEW)).contains(nanos(10 + 2_000));
 
-            List<ElectionAction> due = driver.at(2_030, new TimerFired(ElectionTimer.RENEW, true));
+            List<ElectionAction> due = driver.at(2_010, new TimerFired(ElectionTimer.RENEW, true));
 
             LeaseRequest.Update renewal = (LeaseRequest.Update) sent(due).orElseThrow();
             assertThat(renewal.record().acquireTime()).isEqualTo(CoreDriver.wall(10));
-            assertThat(renewal.record().renewTime()).isEqualTo(CoreDriver.wall(2_030));
+            assertThat(renewal.record().renewTime()).isEqualTo(CoreDriver.wall(2_010));
             List<ElectionAction> renewed = driver.at(2_050, new Written(driver.written()));
-            assertThat(armedAt(renewed, ElectionTimer.DEADLINE)).contains(nanos(2_030 + 10_000));
+            assertThat(armedAt(renewed, ElectionTimer.DEADLINE)).contains(nanos(2_010 + 10_000));
+            assertThat(armedAt(renewed, ElectionTimer.RENEW)).contains(nanos(2_010 + 2_000));
+        }
+
+        @Test
+        void aLeaderWhoseRoundTripExceedsRenewalIntervalRenewsAsSoonAsItsRenewalIsAnswered() {
+            CoreDriver driver = new CoreDriver();
+            driver.electedAt(30);
+            driver.at(2_010, new TimerFired(ElectionTimer.RENEW, true));
+
+            // answered 2.5 s after it left: the next renewal is already due
+            List<ElectionAction> renewed = driver.at(4_510, new Written(driver.written()));
+
+            assertThat(armedAt(renewed, ElectionTimer.RENEW)).contains(nanos(2_010 + 2_000));
+            assertThat(driver.isLeaderAt(4_510)).isTrue();
         }
 
         @Test
