@@ -3,11 +3,15 @@ package io.github.camelk8s.leader.chaos;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.ElectorTap;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
 import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
 import io.github.camelk8s.leader.LeadershipEventType;
+import io.github.camelk8s.leader.chaos.History.Source;
+import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.testsupport.ManualClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.NetworkLink;
@@ -18,7 +22,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 /**
  * One "pod" of a chaos run: a CamelContext with a leader-only route under {@link K8sLeaderRoutePolicy} and a
  * {@code k8s-leader:} event route, its own network ({@link NetworkLink}) to the API server and its own election
- * clock (skewed wall clock; frozen while paused). Both routes report to the shared {@link History}.
+ * clock (skewed wall clock; frozen while paused). Both routes report to the shared {@link History}, and so does
+ * the elector itself: a listener that hears its ELECTED and LOST before the policy acts on them.
  * <p>
  * The leader-only route does its work in {@value #STEPS} steps of about {@value #STEP_MILLIS} ms each, so that
  * two pods working at once overlap visibly and an exchange interrupted by a pause has steps left to (not) run.
@@ -49,6 +54,19 @@ final class ChaosPod implements AutoCloseable {
     private volatile boolean paused;
     private long pausedAt;
     private volatile boolean leading;
+    private final LeadershipListener electorEvents = new LeadershipListener() {
+        @Override
+        public void elected(LeaseRecord record) {
+            leading = true;
+            history.leadership(name, Source.ELECTOR, LeadershipEventType.ELECTED);
+        }
+
+        @Override
+        public void lost(LeaseRecord lastKnown) {
+            leading = false;
+            history.leadership(name, Source.ELECTOR, LeadershipEventType.LOST);
+        }
+    };
 
     ChaosPod(String name, MockApiServer api, Timings timings, Duration wallSkew, History history) {
         this.name = name;
@@ -84,15 +102,19 @@ final class ChaosPod implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot add the routes of " + name, e);
         }
-        context.start();
+        ElectorTap tap = ElectorTap.listenFirst(context, LEASE, electorEvents);
+        try {
+            context.start();
+        } finally {
+            tap.release();
+        }
     }
 
     private void recordEvent(Exchange exchange) {
         LeadershipEventType type = LeadershipEventType.valueOf(
                 exchange.getMessage().getHeader(K8sLeaderConstants.EVENT, String.class));
         if (type != LeadershipEventType.NEW_LEADER) {
-            leading = type == LeadershipEventType.ELECTED;
-            history.leadership(name, type);
+            history.leadership(name, Source.ROUTE, type);
         }
     }
 
@@ -154,7 +176,7 @@ final class ChaosPod implements AutoCloseable {
         return paused;
     }
 
-    /** Whether this pod's last leadership event was ELECTED: it believes it leads (never blocks, even paused). */
+    /** Whether this pod's elector last told ELECTED: it believes it leads (never blocks, even paused). */
     boolean believesLeading() {
         return leading;
     }

@@ -22,11 +22,13 @@ import io.github.camelk8s.leader.testsupport.FaultDispatcher;
  * shares (their election clocks may be frozen or skewed; this one never is). Recorded:
  * <ul>
  * <li>{@link Step}: a leader-only route actually processing, from the moment a step began to the moment it ended;</li>
- * <li>{@link Leadership}: ELECTED and LOST as each pod's {@code k8s-leader:} route received them, i.e. when it
- * believed it led;</li>
+ * <li>{@link Leadership}: ELECTED and LOST as each pod's elector told them ({@link Source#ELECTOR}: when it led)
+ * and as its {@code k8s-leader:} route received them ({@link Source#ROUTE}: what a user's route is told);</li>
  * <li>{@link Pause}: a pod frozen, as by a long GC pause;</li>
  * <li>{@link Fault}: a fault in force, from when it was applied to when it was lifted;</li>
- * <li>{@link LeaseVersion}: every version of the Lease the API server wrote, as it answered the write.</li>
+ * <li>{@link LeaseVersion}: every version of the Lease the API server wrote, with the pod that wrote it and when
+ * that pod's client sent the write;</li>
+ * <li>harness errors: anything that went wrong in the harness itself, which makes the run prove nothing.</li>
  * </ul>
  */
 final class History {
@@ -34,7 +36,13 @@ final class History {
     record Step(String pod, long begin, long end) {
     }
 
-    record Leadership(String pod, LeadershipEventType type, long nanos) {
+    /** Who told a leadership event: the pod's elector itself, or the {@code k8s-leader:} route it feeds. */
+    enum Source {
+        ELECTOR,
+        ROUTE
+    }
+
+    record Leadership(String pod, Source source, LeadershipEventType type, long nanos) {
     }
 
     record Pause(String pod, long begin, long end) {
@@ -50,7 +58,12 @@ final class History {
     record Fault(String description, String pod, int latencyMillis, long begin, long end) {
     }
 
-    record LeaseVersion(long resourceVersion, LeaseRecord record, long nanos) {
+    /**
+     * A version of the Lease: {@code writer} is the pod whose write made it, {@code sent} when that pod's client sent
+     * the write, {@code nanos} when the API server answered it (the write was applied at or before then). Both times
+     * are on this timeline; {@code sent} is 0 if the write carried no stamp.
+     */
+    record LeaseVersion(long resourceVersion, LeaseRecord record, String writer, long sent, long nanos) {
     }
 
     /** Start of the run: times are printed relative to it. */
@@ -61,13 +74,18 @@ final class History {
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final Queue<LeaseVersion> leaseVersions = new ConcurrentLinkedQueue<>();
     private final Queue<String> notes = new ConcurrentLinkedQueue<>();
+    private final Queue<String> harnessErrors = new ConcurrentLinkedQueue<>();
 
     void step(String pod, long begin, long end) {
         steps.add(new Step(pod, begin, end));
     }
 
-    void leadership(String pod, LeadershipEventType type) {
-        leadership.add(new Leadership(pod, type, System.nanoTime()));
+    void leadership(String pod, Source source, LeadershipEventType type) {
+        leadership(pod, source, type, System.nanoTime());
+    }
+
+    void leadership(String pod, Source source, LeadershipEventType type, long nanos) {
+        leadership.add(new Leadership(pod, source, type, nanos));
     }
 
     void pause(String pod, long begin, long end) {
@@ -83,15 +101,33 @@ final class History {
         notes.add(at(System.nanoTime()) + " " + text);
     }
 
-    /** A {@link FaultDispatcher.AnswerListener}: keeps every Lease the API server answers a write with. */
+    /** Something went wrong in the harness: a fault not applied or not lifted, a recording that failed. */
+    void harnessError(String text) {
+        harnessErrors.add(text);
+    }
+
+    /**
+     * A {@link FaultDispatcher.AnswerListener}: keeps every Lease the API server answers a write with. It runs on
+     * the server's thread, where a failure would only turn into an error answer the pod copes with, so a failure
+     * here is a harness error instead.
+     */
     void answered(FaultDispatcher.Request request, MockResponse response) {
         if (!request.isLeaseWrite() || response.code() / 100 != 2 || response.getBody() == null) {
             return;
         }
-        Lease lease = Serialization.unmarshal(new String(response.getBody().getBytes(), StandardCharsets.UTF_8),
-                Lease.class);
-        leaseVersions.add(new LeaseVersion(Long.parseLong(lease.getMetadata().getResourceVersion()),
-                LeaseRecord.of(lease), System.nanoTime()));
+        long now = System.nanoTime();
+        try {
+            Lease lease = Serialization.unmarshal(new String(response.getBody().getBytes(), StandardCharsets.UTF_8),
+                    Lease.class);
+            leaseVersion(Long.parseLong(lease.getMetadata().getResourceVersion()), LeaseRecord.of(lease),
+                    request.candidate(), request.sentNanos(), now);
+        } catch (RuntimeException e) {
+            harnessError("recording the answer to " + request + " failed: " + e);
+        }
+    }
+
+    void leaseVersion(long resourceVersion, LeaseRecord record, String writer, long sent, long answered) {
+        leaseVersions.add(new LeaseVersion(resourceVersion, record, writer, sent, answered));
     }
 
     List<Step> steps() {
@@ -118,6 +154,10 @@ final class History {
         return List.copyOf(notes);
     }
 
+    List<String> harnessErrors() {
+        return List.copyOf(harnessErrors);
+    }
+
     /** A time of this run as milliseconds since its start, for messages. */
     String at(long nanos) {
         return String.format("%+8.1fms", (nanos - origin) / 1e6);
@@ -128,7 +168,7 @@ final class History {
     }
 
     private Object[] workLine(String pod, long[] run) {
-        return new Object[] { run[0], "work   " + pod + " until " + at(run[1]) + " (" + run[2] + " steps)" };
+        return new Object[] { run[0], "work    " + pod + " until " + at(run[1]) + " (" + run[2] + " steps)" };
     }
 
     private static <T> List<T> sorted(Queue<T> items, Comparator<T> order) {
@@ -142,22 +182,24 @@ final class History {
         List<Object[]> lines = new ArrayList<>();
         for (Fault f : faults) {
             if (f.end() >= from && f.begin() <= to) {
-                lines.add(new Object[] { f.begin(), "fault  " + f.description() + " until " + at(f.end()) });
+                lines.add(new Object[] { f.begin(), "fault   " + f.description() + " until " + at(f.end()) });
             }
         }
         for (Pause p : pauses) {
             if (p.end() >= from && p.begin() <= to) {
-                lines.add(new Object[] { p.begin(), "pause  " + p.pod() + " until " + at(p.end()) });
+                lines.add(new Object[] { p.begin(), "pause   " + p.pod() + " until " + at(p.end()) });
             }
         }
         for (Leadership l : leadership) {
             if (l.nanos() >= from && l.nanos() <= to) {
-                lines.add(new Object[] { l.nanos(), "event  " + l.pod() + " " + l.type() });
+                String who = l.source() == Source.ELECTOR ? "elector " : "route   ";
+                lines.add(new Object[] { l.nanos(), who + l.pod() + " " + l.type() });
             }
         }
         for (LeaseVersion v : leaseVersions) {
             if (v.nanos() >= from && v.nanos() <= to) {
-                lines.add(new Object[] { v.nanos(), "lease  rv=" + v.resourceVersion() + " " + v.record() });
+                lines.add(new Object[] { v.nanos(), "lease   rv=" + v.resourceVersion() + " by " + v.writer()
+                                                    + " sent " + at(v.sent()) + " " + v.record() });
             }
         }
         // consecutive steps of one pod make one line: a stretch of work
