@@ -39,6 +39,7 @@ class ChaosTest {
             7, // the leader's connections reset, the leader paused 3.9 s, the whole API server down for 3.9 s
             29, // the leader paused 1.7 s (< leaseDuration), its watch dropped, 503 on its requests, its requests hang
             251, // a follower hangs, every watch stalls, the API server down 3.8 s, 429 on the leader's requests
+            843655991, // everyone 1.58 s slow, then 429 on every write: handovers while the last pods are stopping
     };
 
     private static final List<ChaosRun.Result> RESULTS = new CopyOnWriteArrayList<>();
