@@ -1,6 +1,7 @@
 package io.github.camelk8s.leader.chaos;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.ElectorTap;
@@ -10,6 +11,7 @@ import io.github.camelk8s.leader.K8sLeaderConstants;
 import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
 import io.github.camelk8s.leader.LeadershipEventType;
 import io.github.camelk8s.leader.chaos.History.Source;
+import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.testsupport.ManualClock;
@@ -48,6 +50,7 @@ final class ChaosPod implements AutoCloseable {
     private final NetworkLink link;
     private final KubernetesClient client;
     private final ManualClock clock = new ManualClock();
+    private final CheckClock electionClock = new CheckClock(clock);
     private final DefaultCamelContext context = new DefaultCamelContext();
     private final K8sLeaderRoutePolicy policy = new K8sLeaderRoutePolicy(LEASE);
     private final Object safepoint = new Object();
@@ -77,7 +80,7 @@ final class ChaosPod implements AutoCloseable {
         context.getCamelContextExtension().setName(name);
         context.getRegistry().bind("kubernetesClient", client);
         K8sLeaderComponent component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
-        component.setElectionClock(clock);
+        component.setElectionClock(electionClock);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(MockApiServer.NAMESPACE);
         options.setIdentity(name);
@@ -121,16 +124,18 @@ final class ChaosPod implements AutoCloseable {
     /**
      * One step of leader-only work: a little time, during which a pause may strike at any millisecond. It counts
      * as begun before its first safepoint: the policy's check let it start, so a pause that stops it anywhere
-     * from here on stops a step in flight (and the checker cuts it at that pause).
+     * from here on stops a step in flight (and the checker cuts it at that pause). It was admitted when that check
+     * read the election clock, the last reading on this thread.
      */
     private void step() throws InterruptedException {
+        long admitted = electionClock.lastReadOnThisThread();
         long begin = System.nanoTime();
         for (int i = 0; i < STEP_MILLIS; i++) {
             safepoint();
             Thread.sleep(1);
         }
         safepoint();
-        history.step(name, begin, System.nanoTime());
+        history.step(name, admitted, begin, System.nanoTime());
     }
 
     private void safepoint() {
@@ -209,5 +214,38 @@ final class ChaosPod implements AutoCloseable {
     @Override
     public String toString() {
         return name;
+    }
+
+    /**
+     * The pod's election clock, remembering on each thread the last monotonic time it read. The policy checks
+     * leadership on the exchange's thread right before each step, under the elector's lock and with a reading of
+     * this clock, so that reading is the moment the step was admitted, ordered exactly against the elector's
+     * decisions, which it takes under the same lock. The suite never shifts the monotonic clock, so its readings
+     * lie on the run's timeline.
+     */
+    private static final class CheckClock implements ElectionClock {
+        private final ManualClock clock;
+        private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
+
+        CheckClock(ManualClock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public long nanoTime() {
+            long nanos = clock.nanoTime();
+            lastRead.get()[0] = nanos;
+            return nanos;
+        }
+
+        @Override
+        public Instant now() {
+            return clock.now();
+        }
+
+        /** The last monotonic time this thread read, or 0 if it never read one. */
+        long lastReadOnThisThread() {
+            return lastRead.get()[0];
+        }
     }
 }

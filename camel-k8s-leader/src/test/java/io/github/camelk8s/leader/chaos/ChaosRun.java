@@ -60,6 +60,7 @@ final class ChaosRun {
     private Result run() {
         long livenessUntil;
         api = new MockApiServer();
+        ElectorDecisions decisions = ElectorDecisions.record(history);
         ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "chaos-faults");
             thread.setDaemon(true);
@@ -99,6 +100,7 @@ final class ChaosRun {
             faults.shutdownNow();
             pods.forEach(ChaosPod::close);
             api.close();
+            decisions.close();
         }
         if (!inForce.isEmpty()) {
             history.harnessError("faults never lifted: " + inForce);

@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +24,11 @@ import io.github.camelk8s.leader.testsupport.FaultDispatcher;
  * What happened during one chaos run, on one timeline: {@link System#nanoTime()} of this JVM, which every "pod"
  * shares (their election clocks may be frozen or skewed; this one never is). Recorded:
  * <ul>
- * <li>{@link Step}: a leader-only route actually processing, from the moment a step began to the moment it ended;</li>
- * <li>{@link Leadership}: ELECTED and LOST as each pod's elector told them ({@link Source#ELECTOR}: when it led)
- * and as its {@code k8s-leader:} route received them ({@link Source#ROUTE}: what a user's route is told);</li>
+ * <li>{@link Step}: a leader-only route actually processing, from the moment a step began to the moment it ended,
+ * and when the policy's check let it begin;</li>
+ * <li>{@link Leadership}: ELECTED and LOST as each pod's elector decided and told them ({@link Source#ELECTOR}:
+ * when it led) and as its {@code k8s-leader:} route received them ({@link Source#ROUTE}: what a user's route is
+ * told);</li>
  * <li>{@link Pause}: a pod frozen, as by a long GC pause;</li>
  * <li>{@link Fault}: a fault in force, from when it was applied to when it was lifted;</li>
  * <li>{@link LeaseVersion}: every version of the Lease the API server wrote, with the pod that wrote it and when
@@ -33,7 +38,11 @@ import io.github.camelk8s.leader.testsupport.FaultDispatcher;
  */
 final class History {
 
-    record Step(String pod, long begin, long end) {
+    /**
+     * A step of leader-only work: {@code admitted} when the policy's check let it begin (that check's reading of the
+     * pod's election clock), {@code begin} and {@code end} when it actually ran.
+     */
+    record Step(String pod, long admitted, long begin, long end) {
     }
 
     /** Who told a leadership event: the pod's elector itself, or the {@code k8s-leader:} route it feeds. */
@@ -42,7 +51,15 @@ final class History {
         ROUTE
     }
 
-    record Leadership(String pod, Source source, LeadershipEventType type, long nanos) {
+    /**
+     * A leadership event. {@code told}: when the pod's elector listener, or its route, heard of it. {@code nanos}: when
+     * it happened, which is when the elector decided for its own events ({@link ElectorDecisions}), and when the route
+     * received it for the route's.
+     */
+    record Leadership(String pod, Source source, LeadershipEventType type, long nanos, long told) {
+    }
+
+    private record Decision(String pod, LeadershipEventType type, long nanos) {
     }
 
     record Pause(String pod, long begin, long end) {
@@ -70,22 +87,29 @@ final class History {
     final long origin = System.nanoTime();
     private final Queue<Step> steps = new ConcurrentLinkedQueue<>();
     private final Queue<Leadership> leadership = new ConcurrentLinkedQueue<>();
+    private final Queue<Decision> decisions = new ConcurrentLinkedQueue<>();
     private final Queue<Pause> pauses = new ConcurrentLinkedQueue<>();
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final Queue<LeaseVersion> leaseVersions = new ConcurrentLinkedQueue<>();
     private final Queue<String> notes = new ConcurrentLinkedQueue<>();
     private final Queue<String> harnessErrors = new ConcurrentLinkedQueue<>();
 
-    void step(String pod, long begin, long end) {
-        steps.add(new Step(pod, begin, end));
+    void step(String pod, long admitted, long begin, long end) {
+        steps.add(new Step(pod, admitted, begin, end));
     }
 
+    /** A leadership event heard now by the pod's elector listener or its route. */
     void leadership(String pod, Source source, LeadershipEventType type) {
         leadership(pod, source, type, System.nanoTime());
     }
 
-    void leadership(String pod, Source source, LeadershipEventType type, long nanos) {
-        leadership.add(new Leadership(pod, source, type, nanos));
+    void leadership(String pod, Source source, LeadershipEventType type, long told) {
+        leadership.add(new Leadership(pod, source, type, told, told));
+    }
+
+    /** The pod's elector decided an ELECTED or LOST at {@code nanos}. */
+    void decided(String pod, LeadershipEventType type, long nanos) {
+        decisions.add(new Decision(pod, type, nanos));
     }
 
     void pause(String pod, long begin, long end) {
@@ -134,8 +158,67 @@ final class History {
         return sorted(steps, Comparator.comparingLong(Step::begin));
     }
 
+    /**
+     * Every leadership event in time order; each of an elector's events carries the time of the decision in the
+     * same place of that pod's sequence (see {@link #pairingProblems()}).
+     */
     List<Leadership> leadership() {
-        return sorted(leadership, Comparator.comparingLong(Leadership::nanos));
+        List<Leadership> all = new ArrayList<>();
+        Map<String, List<Decision>> decided = decisionsByPod();
+        electorEventsByPod().forEach((pod, told) -> {
+            List<Decision> ofPod = decided.getOrDefault(pod, List.of());
+            for (int i = 0; i < told.size(); i++) {
+                Leadership event = told.get(i);
+                boolean paired = i < ofPod.size() && ofPod.get(i).type() == event.type();
+                all.add(paired ? new Leadership(pod, Source.ELECTOR, event.type(), ofPod.get(i).nanos(), event.told())
+                        : event);
+            }
+        });
+        leadership.stream().filter(l -> l.source() == Source.ROUTE).forEach(all::add);
+        all.sort(Comparator.comparingLong(Leadership::nanos));
+        return all;
+    }
+
+    /** Pods whose elector decided other events than its listener heard: their decision times are not known. */
+    List<String> pairingProblems() {
+        Map<String, List<LeadershipEventType>> decided = new TreeMap<>();
+        decisionsByPod().forEach((pod, list) -> decided.put(pod, list.stream().map(Decision::type).toList()));
+        Map<String, List<LeadershipEventType>> told = new TreeMap<>();
+        electorEventsByPod().forEach((pod, list) -> told.put(pod, list.stream().map(Leadership::type).toList()));
+        List<String> problems = new ArrayList<>();
+        for (String pod : union(decided.keySet(), told.keySet())) {
+            List<LeadershipEventType> byDecision = decided.getOrDefault(pod, List.of());
+            List<LeadershipEventType> byListener = told.getOrDefault(pod, List.of());
+            if (!byDecision.equals(byListener)) {
+                problems.add(pod + "'s elector logged the decisions " + byDecision + " but its listener heard "
+                             + byListener);
+            }
+        }
+        return problems;
+    }
+
+    private Map<String, List<Leadership>> electorEventsByPod() {
+        Map<String, List<Leadership>> byPod = new TreeMap<>();
+        for (Leadership event : sorted(leadership, Comparator.comparingLong(Leadership::told))) {
+            if (event.source() == Source.ELECTOR) {
+                byPod.computeIfAbsent(event.pod(), p -> new ArrayList<>()).add(event);
+            }
+        }
+        return byPod;
+    }
+
+    private Map<String, List<Decision>> decisionsByPod() {
+        Map<String, List<Decision>> byPod = new TreeMap<>();
+        for (Decision decision : sorted(decisions, Comparator.comparingLong(Decision::nanos))) {
+            byPod.computeIfAbsent(decision.pod(), p -> new ArrayList<>()).add(decision);
+        }
+        return byPod;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     List<Pause> pauses() {
@@ -190,10 +273,13 @@ final class History {
                 lines.add(new Object[] { p.begin(), "pause   " + p.pod() + " until " + at(p.end()) });
             }
         }
-        for (Leadership l : leadership) {
+        for (Leadership l : leadership()) {
             if (l.nanos() >= from && l.nanos() <= to) {
                 String who = l.source() == Source.ELECTOR ? "elector " : "route   ";
-                lines.add(new Object[] { l.nanos(), who + l.pod() + " " + l.type() });
+                // the elector's events are shown when decided; when heard much later, that is worth seeing too
+                String heard = l.told() - l.nanos() > TimeUnit.MILLISECONDS.toNanos(1)
+                        ? " (its listener heard it at " + at(l.told()) + ")" : "";
+                lines.add(new Object[] { l.nanos(), who + l.pod() + " " + l.type() + heard });
             }
         }
         for (LeaseVersion v : leaseVersions) {

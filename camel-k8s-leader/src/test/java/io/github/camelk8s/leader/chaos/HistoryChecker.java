@@ -39,22 +39,23 @@ import io.github.camelk8s.leader.election.LeaseRecord;
  * (a release: the holder before it), leaseTransitions never decreases, grows when the holder changes to another
  * identity, and a term keeps its acquireTime.</li>
  * <li><b>Elected after its own write, every term.</b> Every ELECTED of a pod's elector follows a write of that pod,
- * answered, that made it holder and was sent after the pod's previous LOST; or else the previous term's renewal,
- * sent during that term, still in flight at its LOST and answered within renewDeadline of its sending (the elector
- * leads on a write for renewDeadline from its sending, so such an answer elects it again; these are counted).</li>
+ * answered, that made it holder and was sent after the pod's previous LOST; or else the renewal in flight at that
+ * LOST, sent during the previous term and answered within renewDeadline of its sending (the elector leads on a
+ * write for renewDeadline from its sending, so such an answer elects it again; these are counted).</li>
  * <li><b>One sick pod cannot stall the rest.</b> While a fault strikes one pod alone (no other fault in force),
  * some pod is processing in the last second of the takeover bound (renewDeadline + added latency +
  * leaseDuration + retryPeriod + margin) after the fault struck, provided it lasts that long: the sick pod may
  * still lead if the fault does not cost it leadership, but a pod that lost its network, its speed or its CPU
  * must not keep the healthy ones from leading.</li>
- * <li><b>Steps only while the elector leads.</b> Every step of a pod begins after its elector told ELECTED and
- * before it told the LOST that follows.</li>
+ * <li><b>Steps only while the elector leads.</b> Every step of a pod is let begin after its elector decided ELECTED
+ * and before it decided the LOST that follows.</li>
  * <li><b>Takeover after the hold.</b> A pod's acquiring write, which makes it holder in place of another pod, is
  * sent only after that pod's hold has ended.</li>
  * <li><b>Release after the steps.</b> A pod sends its release only once every step it began has ended.</li>
  * </ol>
- * And the run proves nothing if the harness failed: every harness error, and every Lease version whose writer or
- * send time is unknown, is a violation too.
+ * And the run proves nothing if the harness failed: every harness error, every Lease version whose writer or send
+ * time is unknown, every step not admitted by a reading of the election clock, and every pod whose elector's
+ * decisions do not match what its listener heard, is a violation too.
  */
 final class HistoryChecker {
 
@@ -155,6 +156,13 @@ final class HistoryChecker {
 
     private void checkHarness() {
         history.harnessErrors().forEach(error -> violation("harness", error));
+        history.pairingProblems().forEach(problem -> violation("harness", problem));
+        for (History.Step step : history.steps()) {
+            if (step.admitted() == 0) {
+                violation("harness", step.pod() + "'s step at " + history.at(step.begin()) + " was not admitted by "
+                                     + "a check that read the election clock on its thread");
+            }
+        }
         for (LeaseVersion version : versions) {
             if (version.writer().isEmpty() || version.sent() == 0) {
                 violation("harness", "Lease rv=" + version.resourceVersion() + " has no known writer or send time ("
@@ -410,10 +418,12 @@ final class HistoryChecker {
     // ---- (e) elected after its own write, every term -------------------------------------------------------------
 
     /**
-     * A term's write is one sent after the previous LOST, or the previous term's renewal that was still in flight at
-     * that LOST and answered within renewDeadline of its sending: the elector counts a write's validity from when it
-     * was sent, so such an answer elects it again (counted as {@code reelections}). Either way the write is
-     * the pod's own, made it holder and was answered before the ELECTED.
+     * A term's write is one sent after the previous LOST, or else the one that was in flight at that LOST: the last
+     * write of the pod's own sent before it, sent during the previous term and answered within renewDeadline of its
+     * sending. The elector counts a write's validity from its sending, so such an answer elects it again; these are
+     * counted as {@code reelections}. Either way the write made the pod holder and was answered before the ELECTED.
+     * The elector's events carry the times it decided them, so a LOST or ELECTED heard late cannot move these
+     * bounds.
      */
     private void checkElectedAfterOwnWrite() {
         Map<String, Long> previousElected = new HashMap<>();
@@ -428,19 +438,21 @@ final class HistoryChecker {
             long elected = previousElected.getOrDefault(pod, Long.MIN_VALUE);
             previousElected.put(pod, event.nanos());
             List<LeaseVersion> own = versions.stream()
-                    .filter(v -> pod.equals(v.writer()) && v.record().isHeldBy(pod) && v.nanos() < event.nanos())
-                    .toList();
-            if (own.stream().anyMatch(v -> v.sent() > lost)) {
+                    .filter(v -> pod.equals(v.writer()) && v.record().isHeldBy(pod)).toList();
+            if (own.stream().anyMatch(v -> v.sent() > lost && v.nanos() < event.nanos())) {
                 continue;
             }
-            if (own.stream().anyMatch(v -> v.sent() > elected && v.nanos() < v.sent() + renewDeadline)) {
+            LeaseVersion inFlight = own.stream().filter(v -> v.sent() < lost)
+                    .max(Comparator.comparingLong(LeaseVersion::sent)).orElse(null);
+            if (inFlight != null && inFlight.sent() > elected && inFlight.nanos() < event.nanos()
+                && inFlight.nanos() < inFlight.sent() + renewDeadline) {
                 reelections++;
                 continue;
             }
             violation("e", pod + " was ELECTED at " + history.at(event.nanos()) + " before the API server had "
                            + "answered a write of its own making it holder"
                            + (lost == Long.MIN_VALUE ? "" : " sent after its previous LOST at " + history.at(lost)
-                                                            + " (or a renewal in flight then, answered in time)")
+                                                            + " (or the renewal in flight then, answered in time)")
                            + "\n" + around(event.nanos(), event.nanos()));
         }
     }
@@ -493,10 +505,10 @@ final class HistoryChecker {
         }
         for (History.Step step : history.steps()) {
             boolean leading = terms.getOrDefault(step.pod(), List.of()).stream()
-                    .anyMatch(term -> term[0] < step.begin() && step.begin() < term[1]);
+                    .anyMatch(term -> term[0] < step.admitted() && step.admitted() < term[1]);
             if (!leading) {
-                violation("g", step.pod() + " began a step at " + history.at(step.begin())
-                               + " while its elector did not lead\n" + around(step.begin(), step.end()));
+                violation("g", step.pod() + " was let begin a step at " + history.at(step.admitted())
+                               + " while its elector did not lead\n" + around(step.admitted(), step.end()));
             }
         }
     }

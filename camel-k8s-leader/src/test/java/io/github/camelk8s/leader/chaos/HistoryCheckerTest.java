@@ -42,9 +42,8 @@ class HistoryCheckerTest {
     void theRemainderOfAStepFrozenByAPauseMayOverlapTheWorkOfATakeoverAfterTheHold() {
         pausedMidStepWhileTakenOver(2500, 1000);
 
-        HistoryChecker.Verdict verdict = check();
+        HistoryChecker.Verdict verdict = passingVerdict();
 
-        assertThat(verdict.violations()).isEmpty();
         assertThat(verdict.resumedSteps()).isEqualTo(1);
         assertThat(verdict.excusedOverlaps()).isEqualTo(1);
     }
@@ -98,10 +97,7 @@ class HistoryCheckerTest {
         elected("pod-a", 1600);
         lost("pod-a", 2900);
 
-        HistoryChecker.Verdict verdict = check();
-
-        assertThat(verdict.violations()).isEmpty();
-        assertThat(verdict.reelections()).isEqualTo(1);
+        assertThat(passingVerdict().reelections()).isEqualTo(1);
     }
 
     @Test
@@ -116,12 +112,36 @@ class HistoryCheckerTest {
     }
 
     @Test
-    void noStepBeginsAfterTheElectorToldLost() {
+    void anElectionHeardLateIsJudgedByWhenTheElectorDecidedIt() {
         podALeadsFromTheStart();
+        holderWrite("pod-a", 0, 1400, 1600);
         lost("pod-a", 1500);
+        // the renewal in flight at that LOST elects pod-a again; its listener hears it once the route has stopped
+        heardLate("pod-a", LeadershipEventType.ELECTED, 1800, 2500);
+        holderWrite("pod-a", 0, 2100, 2800);
+        heardLate("pod-a", LeadershipEventType.LOST, 2900, 2950);
+        elected("pod-a", 3000);
+        lost("pod-a", 3600);
+
+        assertThat(passingVerdict().reelections()).isEqualTo(2);
+    }
+
+    @Test
+    void noStepIsLetBeginAfterTheElectorDecidedLostThoughItsListenerHearsItLater() {
+        podALeadsFromTheStart();
+        heardLate("pod-a", LeadershipEventType.LOST, 1500, 2500);
         step("pod-a", 1501, 1506);
 
-        assertOnlyViolation("(g) pod-a began a step at  +1501.0ms while its elector did not lead");
+        assertOnlyViolation("(g) pod-a was let begin a step at  +1501.0ms while its elector did not lead");
+    }
+
+    @Test
+    void aListenerHearingOtherEventsThanTheElectorDecidedFailsTheRunAsAHarnessError() {
+        podALeadsFromTheStart();
+        history.leadership("pod-a", Source.ELECTOR, LeadershipEventType.LOST, at(1500));
+
+        assertOnlyViolation("(harness) pod-a's elector logged the decisions [ELECTED] but its listener heard "
+                            + "[ELECTED, LOST]");
     }
 
     @Test
@@ -195,6 +215,12 @@ class HistoryCheckerTest {
         assertThat(check().violations()).singleElement().asString().startsWith(beginning);
     }
 
+    private HistoryChecker.Verdict passingVerdict() {
+        HistoryChecker.Verdict verdict = check();
+        assertThat(verdict.violations()).isEmpty();
+        return verdict;
+    }
+
     private HistoryChecker.Verdict check() {
         return HistoryChecker.check(history, Timings.chaos(), at(10_000));
     }
@@ -203,16 +229,28 @@ class HistoryCheckerTest {
         return history.origin + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
+    /** A step admitted by the policy's check as it began. */
     private void step(String pod, long begin, long end) {
-        history.step(pod, at(begin), at(end));
+        history.step(pod, at(begin), at(begin), at(end));
     }
 
+    /** The elector decided ELECTED, and its listener heard it, at {@code millis}. */
     private void elected(String pod, long millis) {
-        history.leadership(pod, Source.ELECTOR, LeadershipEventType.ELECTED, at(millis));
+        elector(pod, LeadershipEventType.ELECTED, millis);
     }
 
     private void lost(String pod, long millis) {
-        history.leadership(pod, Source.ELECTOR, LeadershipEventType.LOST, at(millis));
+        elector(pod, LeadershipEventType.LOST, millis);
+    }
+
+    private void elector(String pod, LeadershipEventType type, long millis) {
+        heardLate(pod, type, millis, millis);
+    }
+
+    /** The elector decided at {@code decided}; its listener heard of it at {@code heard}. */
+    private void heardLate(String pod, LeadershipEventType type, long decided, long heard) {
+        history.decided(pod, type, at(decided));
+        history.leadership(pod, Source.ELECTOR, type, at(heard));
     }
 
     private void holderWrite(String pod, int transitions, long sent, long answered) {
