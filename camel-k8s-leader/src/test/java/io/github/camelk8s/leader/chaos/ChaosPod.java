@@ -1,13 +1,19 @@
 package io.github.camelk8s.leader.chaos;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.ElectorTap;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
 import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
 import io.github.camelk8s.leader.LeadershipEventType;
+import io.github.camelk8s.leader.chaos.History.Source;
+import io.github.camelk8s.leader.election.ElectionClock;
+import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.testsupport.ManualClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.NetworkLink;
@@ -18,7 +24,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 /**
  * One "pod" of a chaos run: a CamelContext with a leader-only route under {@link K8sLeaderRoutePolicy} and a
  * {@code k8s-leader:} event route, its own network ({@link NetworkLink}) to the API server and its own election
- * clock (skewed wall clock; frozen while paused). Both routes report to the shared {@link History}.
+ * clock (skewed wall clock; frozen while paused). Both routes report to the shared {@link History}, and so does
+ * the elector itself: a listener that hears its ELECTED and LOST before the policy acts on them.
  * <p>
  * The leader-only route does its work in {@value #STEPS} steps of about {@value #STEP_MILLIS} ms each, so that
  * two pods working at once overlap visibly and an exchange interrupted by a pause has steps left to (not) run.
@@ -43,12 +50,26 @@ final class ChaosPod implements AutoCloseable {
     private final NetworkLink link;
     private final KubernetesClient client;
     private final ManualClock clock = new ManualClock();
+    private final CheckClock electionClock = new CheckClock(clock);
     private final DefaultCamelContext context = new DefaultCamelContext();
     private final K8sLeaderRoutePolicy policy = new K8sLeaderRoutePolicy(LEASE);
     private final Object safepoint = new Object();
     private volatile boolean paused;
     private long pausedAt;
     private volatile boolean leading;
+    private final LeadershipListener electorEvents = new LeadershipListener() {
+        @Override
+        public void elected(LeaseRecord record) {
+            leading = true;
+            history.leadership(name, Source.ELECTOR, LeadershipEventType.ELECTED);
+        }
+
+        @Override
+        public void lost(LeaseRecord lastKnown) {
+            leading = false;
+            history.leadership(name, Source.ELECTOR, LeadershipEventType.LOST);
+        }
+    };
 
     ChaosPod(String name, MockApiServer api, Timings timings, Duration wallSkew, History history) {
         this.name = name;
@@ -59,7 +80,7 @@ final class ChaosPod implements AutoCloseable {
         context.getCamelContextExtension().setName(name);
         context.getRegistry().bind("kubernetesClient", client);
         K8sLeaderComponent component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
-        component.setElectionClock(clock);
+        component.setElectionClock(electionClock);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(MockApiServer.NAMESPACE);
         options.setIdentity(name);
@@ -84,31 +105,37 @@ final class ChaosPod implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot add the routes of " + name, e);
         }
-        context.start();
+        ElectorTap tap = ElectorTap.listenFirst(context, LEASE, electorEvents);
+        try {
+            context.start();
+        } finally {
+            tap.release();
+        }
     }
 
     private void recordEvent(Exchange exchange) {
         LeadershipEventType type = LeadershipEventType.valueOf(
                 exchange.getMessage().getHeader(K8sLeaderConstants.EVENT, String.class));
         if (type != LeadershipEventType.NEW_LEADER) {
-            leading = type == LeadershipEventType.ELECTED;
-            history.leadership(name, type);
+            history.leadership(name, Source.ROUTE, type);
         }
     }
 
     /**
      * One step of leader-only work: a little time, during which a pause may strike at any millisecond. It counts
      * as begun before its first safepoint: the policy's check let it start, so a pause that stops it anywhere
-     * from here on stops a step in flight (and the checker cuts it at that pause).
+     * from here on stops a step in flight (and the checker cuts it at that pause). It was admitted when that check
+     * read the election clock, the last reading on this thread.
      */
     private void step() throws InterruptedException {
+        long admitted = electionClock.lastReadOnThisThread();
         long begin = System.nanoTime();
         for (int i = 0; i < STEP_MILLIS; i++) {
             safepoint();
             Thread.sleep(1);
         }
         safepoint();
-        history.step(name, begin, System.nanoTime());
+        history.step(name, admitted, begin, System.nanoTime());
     }
 
     private void safepoint() {
@@ -154,7 +181,7 @@ final class ChaosPod implements AutoCloseable {
         return paused;
     }
 
-    /** Whether this pod's last leadership event was ELECTED: it believes it leads (never blocks, even paused). */
+    /** Whether this pod's elector last told ELECTED: it believes it leads (never blocks, even paused). */
     boolean believesLeading() {
         return leading;
     }
@@ -187,5 +214,38 @@ final class ChaosPod implements AutoCloseable {
     @Override
     public String toString() {
         return name;
+    }
+
+    /**
+     * The pod's election clock, remembering on each thread the last monotonic time it read. The policy checks
+     * leadership on the exchange's thread right before each step, under the elector's lock and with a reading of
+     * this clock, so that reading is the moment the step was admitted, ordered exactly against the elector's
+     * decisions, which it takes under the same lock. The suite never shifts the monotonic clock, so its readings
+     * lie on the run's timeline.
+     */
+    private static final class CheckClock implements ElectionClock {
+        private final ManualClock clock;
+        private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
+
+        CheckClock(ManualClock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public long nanoTime() {
+            long nanos = clock.nanoTime();
+            lastRead.get()[0] = nanos;
+            return nanos;
+        }
+
+        @Override
+        public Instant now() {
+            return clock.now();
+        }
+
+        /** The last monotonic time this thread read, or 0 if it never read one. */
+        long lastReadOnThisThread() {
+            return lastRead.get()[0];
+        }
     }
 }

@@ -9,7 +9,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +45,6 @@ final class ChaosRun {
     private final List<ChaosPod> pods = new ArrayList<>();
     /** "pod/KIND" (or "*&#47;OUTAGE") of every fault in force: one fault of a kind per pod at a time. */
     private final Set<String> inForce = ConcurrentHashMap.newKeySet();
-    private final List<String> harnessErrors = new CopyOnWriteArrayList<>();
     private MockApiServer api;
 
     private ChaosRun(Schedule schedule, Timings timings) {
@@ -62,6 +60,7 @@ final class ChaosRun {
     private Result run() {
         long livenessUntil;
         api = new MockApiServer();
+        ElectorDecisions decisions = ElectorDecisions.record(history);
         ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "chaos-faults");
             thread.setDaemon(true);
@@ -83,7 +82,7 @@ final class ChaosRun {
                         episode.atMillis(), TimeUnit.MILLISECONDS);
             }
             if (!lifted.await(schedule.faultsEndMillis() + 10_000, TimeUnit.MILLISECONDS)) {
-                harnessErrors.add("harness: faults still in force 10 s after the schedule ended");
+                history.harnessError("faults still in force 10 s after the schedule ended: " + inForce);
             }
             awaitRecovery();
             livenessUntil = System.nanoTime();
@@ -101,14 +100,12 @@ final class ChaosRun {
             faults.shutdownNow();
             pods.forEach(ChaosPod::close);
             api.close();
+            decisions.close();
+        }
+        if (!inForce.isEmpty()) {
+            history.harnessError("faults never lifted: " + inForce);
         }
         HistoryChecker.Verdict verdict = HistoryChecker.check(history, timings, livenessUntil);
-        if (!harnessErrors.isEmpty()) {
-            List<String> all = new ArrayList<>(harnessErrors);
-            all.addAll(verdict.violations());
-            verdict = new HistoryChecker.Verdict(all, verdict.overlaps(), verdict.resumedSteps(),
-                    verdict.maxRecoveryNanos(), verdict.recoveries(), verdict.singlePodFaults());
-        }
         return new Result(schedule, verdict, report(verdict));
     }
 
@@ -134,7 +131,7 @@ final class ChaosRun {
         try {
             step.run();
         } catch (RuntimeException | Error e) {
-            harnessErrors.add("harness: " + what + " failed: " + e);
+            history.harnessError(what + " failed: " + e);
         }
     }
 
@@ -264,7 +261,8 @@ final class ChaosRun {
     /** How often each pod was elected: shows the faults moved leadership around. */
     private String terms() {
         Map<String, Long> elected = new TreeMap<>();
-        history.leadership().stream().filter(l -> l.type() == LeadershipEventType.ELECTED)
+        history.leadership().stream()
+                .filter(l -> l.source() == History.Source.ELECTOR && l.type() == LeadershipEventType.ELECTED)
                 .forEach(l -> elected.merge(l.pod(), 1L, Long::sum));
         return elected.toString();
     }

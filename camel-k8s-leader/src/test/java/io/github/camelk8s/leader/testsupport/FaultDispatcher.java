@@ -19,6 +19,12 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 public final class FaultDispatcher extends Dispatcher {
 
     public static final String CANDIDATE_HEADER = "X-Test-Candidate";
+    /**
+     * When the client sent the request: {@link System#nanoTime()} of this JVM, stamped by the clients of
+     * {@link MockApiServer} as each attempt is handed to the HTTP layer. Only meaningful because client and server
+     * run in one JVM.
+     */
+    public static final String SENT_HEADER = "X-Test-Sent-Nanos";
 
     private final Dispatcher crud;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
@@ -29,8 +35,11 @@ public final class FaultDispatcher extends Dispatcher {
         this.crud = crud;
     }
 
-    /** What a request looks like to a rule. */
-    public record Request(String candidate, String method, String path) {
+    /**
+     * What a request looks like to a rule. {@code sentNanos}: when its client sent it (see {@link #SENT_HEADER}), 0
+     * when it carries no stamp.
+     */
+    public record Request(String candidate, String method, String path, long sentNanos) {
         public boolean isWatch() {
             return path.contains("watch=true");
         }
@@ -111,7 +120,9 @@ public final class FaultDispatcher extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest recorded) {
         String candidate = recorded.getHeader(CANDIDATE_HEADER);
-        Request request = new Request(candidate == null ? "" : candidate, recorded.getMethod(), recorded.getPath());
+        String sent = recorded.getHeader(SENT_HEADER);
+        Request request = new Request(candidate == null ? "" : candidate, recorded.getMethod(), recorded.getPath(),
+                sent == null ? 0 : Long.parseLong(sent));
         requests.computeIfAbsent(request.candidate(), c -> new AtomicInteger()).incrementAndGet();
         for (Rule rule : rules) {
             if (rule.match.test(request) && rule.take()) {

@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -22,6 +25,13 @@ import io.fabric8.mockwebserver.MockWebServer;
 public final class MockApiServer implements AutoCloseable {
 
     public static final String NAMESPACE = "test";
+
+    private static final Interceptor SENT_TIME = new Interceptor() {
+        @Override
+        public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            builder.setHeader(FaultDispatcher.SENT_HEADER, Long.toString(System.nanoTime()));
+        }
+    };
 
     private final FaultDispatcher dispatcher = new FaultDispatcher(new KubernetesCrudDispatcher());
     private final String url;
@@ -85,7 +95,11 @@ public final class MockApiServer implements AutoCloseable {
         return newClient(candidate, url);
     }
 
-    /** A client as {@link #newClient(String)}, talking to the server through {@code masterUrl} (a proxy). */
+    /**
+     * A client as {@link #newClient(String)}, talking to the server through {@code masterUrl} (a proxy). Every
+     * attempt of a request carries the time it was handed to the HTTP layer ({@link FaultDispatcher#SENT_HEADER}), so
+     * the server side knows when a write was sent, not only when it arrived.
+     */
     public KubernetesClient newClient(String candidate, String masterUrl) {
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(masterUrl)
@@ -96,7 +110,9 @@ public final class MockApiServer implements AutoCloseable {
                 .withConnectionTimeout(2_000)
                 .withCustomHeaders(Map.of(FaultDispatcher.CANDIDATE_HEADER, candidate))
                 .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("sent-time", SENT_TIME))
+                .build();
     }
 
     /** A client for the test itself (reading or tampering with the Lease behind the candidates' backs). */
