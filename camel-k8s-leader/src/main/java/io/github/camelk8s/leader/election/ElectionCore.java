@@ -137,6 +137,8 @@ class ElectionCore {
     // ---- the request in flight (at most one)
     LeaseRequest inFlight;
     long sentAt;
+    /** The resourceVersion of the last watch event accepted while the request was in flight; null if none. */
+    private String watchedSinceSent;
     private int conflictsInARow;
     private int releaseTries;
     private boolean watching;
@@ -324,6 +326,9 @@ class ElectionCore {
         LeaseRecord before = record();
         if (observe(lease, false)) {
             refreshNeeded = false;
+            if (inFlight != null) {
+                watchedSinceSent = lease.resourceVersion();
+            }
             if (!Objects.equals(before, record())) {
                 // news: act on it now rather than when a retry was due
                 cancel(ElectionTimer.RETRY);
@@ -349,6 +354,17 @@ class ElectionCore {
     private void written(LeaseSnapshot lease) {
         conflictsInARow = 0;
         recovered();
+        if (superseded(lease)) {
+            // The write was applied, but the watch has shown a later version since: this answer is history. Taking
+            // it for the Lease now would let a candidate that has seen the Lease deleted and re-created by another
+            // elect itself again on the strength of a renewal applied before the deletion.
+            report(Kind.DETAIL, me + "'s write on " + leaseRef() + " was overtaken by a later version");
+            if (phase == Phase.RELEASING) {
+                holdsTerm = false;
+                finish();
+            }
+            return;
+        }
         observe(lease, true);
         refreshNeeded = false;
         if (phase == Phase.RELEASING) {
@@ -387,6 +403,22 @@ class ElectionCore {
                     "Became leader of " + leaseRef() + " (transitions=" + lease.record().leaseTransitions() + ")");
             out.add(new ElectionAction.Elected(lease.record()));
             decided();
+        }
+    }
+
+    /**
+     * Whether the watch delivered, while the write was in flight, a version ordered after the one its answer carries
+     * (resourceVersions order watch events; after an etcd restore the watch's lower ones are not accepted, so this
+     * never mistakes a fresh answer for an old one).
+     */
+    private boolean superseded(LeaseSnapshot answered) {
+        if (answered == null || watchedSinceSent == null || answered.resourceVersion() == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(watchedSinceSent) > Long.parseLong(answered.resourceVersion());
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -777,6 +809,7 @@ class ElectionCore {
     private void send(LeaseRequest request) {
         inFlight = request;
         sentAt = now;
+        watchedSinceSent = null;
         out.add(new ElectionAction.Send(request));
     }
 
