@@ -312,13 +312,15 @@ class ElectionCore {
         }
         phase = Phase.FOLLOWER;
         arm(ElectionTimer.POLL, now + retryPeriodNanos);
-        if (renewalIntervalNanos < 1_000_000_000L && leaseDurationNanos - renewDeadlineNanos <= 1_000_000_000L) {
+        // a leader retries a failed renewal after the shorter of the two: that write, too, may share a second
+        long writesApart = Math.min(renewalIntervalNanos, retryPeriodNanos);
+        if (writesApart < 1_000_000_000L && leaseDurationNanos - renewDeadlineNanos <= 1_000_000_000L) {
             report(Kind.PROBLEM, "leaseDuration - renewDeadline is " + millis(leaseDurationNanos - renewDeadlineNanos)
-                                 + " and renewalInterval " + millis(renewalIntervalNanos) + " on Lease " + leaseRef()
-                                 + ": candidates built on client-go compare the record at one-second precision, "
-                                 + "do not see renewals less than 1s apart and may take over up to 1s early. If "
-                                 + "such candidates share this Lease, keep leaseDuration - renewDeadline above 1s or "
-                                 + "renewalInterval at 1s or more");
+                                 + " and renewals or their retries come " + millis(writesApart) + " apart on Lease "
+                                 + leaseRef() + ": candidates built on client-go compare the record at one-second "
+                                 + "precision, do not see writes less than 1s apart and may take over up to 1s early. "
+                                 + "If such candidates share this Lease, keep leaseDuration - renewDeadline above 1s "
+                                 + "or both renewalInterval and retryPeriod at 1s or more");
         }
     }
 
