@@ -15,22 +15,24 @@ final class FailureReport {
     private FailureReport() {
     }
 
-    static String of(Simulation.Result failing) {
-        Function<LeaderElectionConfig, ElectionCore> cores = Simulation.REAL_CORE;
+    /** The report of a failing run of the real core ({@code mutant} null) or of a broken one. */
+    static String of(Simulation.Result failing, CoreMutants mutant) {
+        Function<LeaderElectionConfig, ElectionCore> cores = mutant == null ? Simulation.REAL_CORE : mutant::core;
         Simulation.Result traced = Simulation.run(failing.schedule(), cores, TRACE_LINES);
         Simulation.Result shrunk = Shrinker.shrink(failing, cores);
         Simulation.Result shrunkTraced = Simulation.run(shrunk.schedule(), cores, TRACE_LINES);
         return "violation in schedule " + failing.schedule().key() + " " + failing.violation().describe() + "\n"
                + failing.schedule().describe()
                + "last " + TRACE_LINES + " events:\n" + traced.trace() + "\n"
-               + "replay: " + command(failing.schedule()) + "\n"
+               + "replay: " + command(failing.schedule(), mutant) + "\n"
                + "smallest failing schedule: " + shrunk.violation().describe() + "\n"
                + shrunk.schedule().describe()
                + "last " + TRACE_LINES + " events:\n" + shrunkTraced.trace() + "\n"
-               + "replay: " + command(shrunk.schedule()) + "\n";
+               + "replay: " + command(shrunk.schedule(), mutant) + "\n";
     }
 
-    static String command(Schedule schedule) {
-        return "mvn -B -o test -pl camel-k8s-leader -Dtest=SimulationTest -Dsimulation.seed=" + schedule.key();
+    static String command(Schedule schedule, CoreMutants mutant) {
+        return "mvn -B -o test -pl camel-k8s-leader -Dtest=SimulationTest -Dsimulation.seed=" + schedule.key()
+               + (mutant == null ? "" : " -Dsimulation.mutant=" + mutant);
     }
 }

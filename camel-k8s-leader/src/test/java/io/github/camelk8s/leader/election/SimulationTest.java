@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
@@ -22,13 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The default build runs {@code simulation.schedules} (100,000) schedules from seed {@code simulation.firstSeed}
  * (1) on {@code simulation.threads} (2) threads and prints one line, {@code simulation: N schedules, K violations};
  * {@code -Psimulation} runs 10 million and prints progress. {@code -Dsimulation.seed=KEY} replays one schedule
- * (a seed, or the key a failure printed) with its trace.
+ * (a seed, or the key a failure printed) with its trace, {@code -Dsimulation.mutant=NAME} with a
+ * {@link CoreMutants broken core}.
  */
 @Tag("simulation")
 class SimulationTest {
 
     /**
-     * Schedules that once failed, and schedules that break broken cores first outside the default range:
+     * Schedules that once failed, and schedules that break the {@link CoreMutants} first outside the default range:
      * run in every build. The keys hold for the generator as it is; a change of its draws changes what they mean.
      */
     static Stream<Arguments> corpus() {
@@ -66,7 +68,7 @@ class SimulationTest {
         System.out.println("simulation: " + summary.schedules() + " schedules, " + summary.failures().size()
                            + " violations");
         writeThroughput(summary, first, threads);
-        summary.failures().stream().limit(3).forEach(f -> System.out.println(FailureReport.of(f)));
+        summary.failures().stream().limit(3).forEach(f -> System.out.println(FailureReport.of(f, null)));
         assertThat(summary.failures().stream().map(f -> f.schedule().key() + " " + f.violation().describe()))
                 .as("failing schedules").isEmpty();
     }
@@ -75,16 +77,18 @@ class SimulationTest {
     @MethodSource("corpus")
     void corpusSchedulesKeepEveryInvariant(String key, String why) {
         Simulation.Result result = Simulation.run(Schedule.parse(key), Simulation.REAL_CORE, 0);
-        assertThat(result.failed()).as(() -> FailureReport.of(result)).isFalse();
+        assertThat(result.failed()).as(() -> FailureReport.of(result, null)).isFalse();
     }
 
     private static void replay(Schedule schedule) {
-        Simulation.Result result = Simulation.run(schedule, Simulation.REAL_CORE,
-                Integer.getInteger("simulation.trace", 400));
+        String name = System.getProperty("simulation.mutant", "");
+        CoreMutants mutant = name.isBlank() ? null : CoreMutants.valueOf(name);
+        Function<LeaderElectionConfig, ElectionCore> cores = mutant == null ? Simulation.REAL_CORE : mutant::core;
+        Simulation.Result result = Simulation.run(schedule, cores, Integer.getInteger("simulation.trace", 400));
         System.out.println(schedule.describe() + result.trace());
         System.out.println("simulation: 1 schedules, " + (result.failed() ? 1 : 0) + " violations ("
                            + result.events() + " events, ended at " + Schedule.format(result.endedAt()) + ")");
-        assertThat(result.failed()).as(() -> FailureReport.of(result)).isFalse();
+        assertThat(result.failed()).as(() -> FailureReport.of(result, mutant)).isFalse();
     }
 
     /** The throughput, for sizing the default run (the verdict never depends on it). */
