@@ -73,6 +73,19 @@ class SimulationTest {
                 .as("failing schedules").isEmpty();
     }
 
+    @Test
+    void theSameSeedGivesTheSameRunOnAnyThread() throws InterruptedException {
+        Schedule schedule = Schedule.parse("1000026");
+        Simulation.Result here = Simulation.run(schedule, Simulation.REAL_CORE, 2_000);
+        Simulation.Result[] there = new Simulation.Result[1];
+        Thread other = new Thread(() -> there[0] = Simulation.run(schedule, Simulation.REAL_CORE, 2_000));
+        other.start();
+        other.join();
+
+        assertThat(there[0].trace()).isEqualTo(here.trace());
+        assertThat(there[0].events()).isEqualTo(here.events());
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("corpus")
     void corpusSchedulesKeepEveryInvariant(String key, String why) {
