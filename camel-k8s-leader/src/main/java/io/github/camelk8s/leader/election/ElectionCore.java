@@ -138,6 +138,8 @@ class ElectionCore {
     // ---- the request in flight (at most one)
     LeaseRequest inFlight;
     long sentAt;
+    /** The resourceVersion of the last watch event accepted while the request was in flight; null if none. */
+    private String watchedSinceSent;
     private int conflictsInARow;
     private int releaseTries;
     private boolean watching;
@@ -311,13 +313,15 @@ class ElectionCore {
         }
         phase = Phase.FOLLOWER;
         arm(ElectionTimer.POLL, now + retryPeriodNanos);
-        if (renewalIntervalNanos < 1_000_000_000L && leaseDurationNanos - renewDeadlineNanos <= 1_000_000_000L) {
+        // a leader retries a failed renewal after the shorter of the two: that write, too, may share a second
+        long writesApart = Math.min(renewalIntervalNanos, retryPeriodNanos);
+        if (writesApart < 1_000_000_000L && leaseDurationNanos - renewDeadlineNanos <= 1_000_000_000L) {
             report(Kind.PROBLEM, "leaseDuration - renewDeadline is " + millis(leaseDurationNanos - renewDeadlineNanos)
-                                 + " and renewalInterval " + millis(renewalIntervalNanos) + " on Lease " + leaseRef()
-                                 + ": candidates built on client-go compare the record at one-second precision, "
-                                 + "do not see renewals less than 1s apart and may take over up to 1s early. If "
-                                 + "such candidates share this Lease, keep leaseDuration - renewDeadline above 1s or "
-                                 + "renewalInterval at 1s or more");
+                                 + " and renewals or their retries come " + millis(writesApart) + " apart on Lease "
+                                 + leaseRef() + ": candidates built on client-go compare the record at one-second "
+                                 + "precision, do not see writes less than 1s apart and may take over up to 1s early. "
+                                 + "If such candidates share this Lease, keep leaseDuration - renewDeadline above 1s "
+                                 + "or both renewalInterval and retryPeriod at 1s or more");
         }
     }
 
@@ -325,6 +329,9 @@ class ElectionCore {
         LeaseRecord before = record();
         if (observe(lease, false)) {
             refreshNeeded = false;
+            if (inFlight != null) {
+                watchedSinceSent = lease.resourceVersion();
+            }
             if (!Objects.equals(before, record())) {
                 // news: act on it now rather than when a retry was due
                 cancel(ElectionTimer.RETRY);
@@ -350,6 +357,17 @@ class ElectionCore {
     private void written(LeaseSnapshot lease) {
         conflictsInARow = 0;
         recovered();
+        if (superseded(lease)) {
+            // The write was applied, but the watch has shown a later version since: this answer is history. Taking
+            // it for the Lease now would let a candidate that has seen the Lease deleted and re-created by another
+            // elect itself again on the strength of a renewal applied before the deletion.
+            report(Kind.DETAIL, me + "'s write on " + leaseRef() + " was overtaken by a later version");
+            if (phase == Phase.RELEASING) {
+                holdsTerm = false;
+                finish();
+            }
+            return;
+        }
         observe(lease, true);
         refreshNeeded = false;
         if (phase == Phase.RELEASING) {
@@ -392,6 +410,22 @@ class ElectionCore {
                     "Became leader of " + leaseRef() + " (transitions=" + lease.record().leaseTransitions() + ")");
             out.add(new ElectionAction.Elected(lease.record()));
             decided();
+        }
+    }
+
+    /**
+     * Whether the watch delivered, while the write was in flight, a version ordered after the one its answer carries
+     * (resourceVersions order watch events; after an etcd restore the watch's lower ones are not accepted, so this
+     * never mistakes a fresh answer for an old one).
+     */
+    private boolean superseded(LeaseSnapshot answered) {
+        if (answered == null || watchedSinceSent == null || answered.resourceVersion() == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(watchedSinceSent) > Long.parseLong(answered.resourceVersion());
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -782,6 +816,7 @@ class ElectionCore {
     private void send(LeaseRequest request) {
         inFlight = request;
         sentAt = now;
+        watchedSinceSent = null;
         out.add(new ElectionAction.Send(request));
     }
 

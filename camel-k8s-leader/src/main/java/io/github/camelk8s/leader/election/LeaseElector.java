@@ -236,7 +236,7 @@ public final class LeaseElector implements AutoCloseable {
      * once and the stop completes behind that callback.
      */
     public void stop() {
-        feed(new ElectionInput.Stop());
+        requestStop();
         if (Thread.currentThread() == notifyingThread) {
             // Called from one of our own listeners (say, a route that shuts its context down once elected): the LOST
             // just queued cannot be delivered before that callback returns, so waiting here would only stall it.
@@ -252,6 +252,14 @@ public final class LeaseElector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Asks this candidate to stop, as {@link #stop()} does, and returns at once: the stop completes on the threads
+     * that feed the core (the simulator's single thread drives it this way, since it cannot wait).
+     */
+    void requestStop() {
+        feed(new ElectionInput.Stop());
     }
 
     @Override

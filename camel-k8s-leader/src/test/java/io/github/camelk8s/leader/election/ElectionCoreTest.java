@@ -371,6 +371,25 @@ class ElectionCoreTest {
         }
 
         @Test
+        void aWriteAnswerTheWatchHasOvertakenMakesNoTerm() {
+            CoreDriver driver = new CoreDriver();
+            driver.electedAt(30);
+            driver.at(2_010, new TimerFired(ElectionTimer.RENEW, true));
+            LeaseSnapshot renewed = driver.written();
+            driver.at(2_020, new Watched(renewed));
+            // deleted by hand and re-created by another while the renewal's answer is still on its way
+            driver.at(2_030, new ElectionInput.WatchedDeletion(false));
+            LeaseSnapshot recreated = driver.heldBy(OTHER, 15);
+            driver.at(2_040, new Watched(recreated));
+
+            List<ElectionAction> late = driver.at(2_100, new Written(renewed));
+
+            assertThat(of(late, Elected.class)).isEmpty();
+            assertThat(driver.isLeaderAt(2_100)).isFalse();
+            assertThat(driver.core.observedRecord()).isEqualTo(recreated.record());
+        }
+
+        @Test
         void aDeleteSeenByARelistIsActedOnEvenWhenItsLastKnownStateIsStale() {
             CoreDriver driver = new CoreDriver();
             driver.startAndRead(1_000, driver.heldBy(OTHER, 20));
