@@ -565,7 +565,7 @@ class ElectionCoreTest {
     class Warnings {
 
         @Test
-        void aMarginOfOneSecondOrLessWithRenewalsUnderASecondApartIsWarnedAbout() {
+        void aMarginOfOneSecondOrLessWithWritesUnderASecondApartIsWarnedAbout() {
             CoreDriver driver = new CoreDriver(b -> b.leaseDuration(Duration.ofSeconds(2))
                     .renewDeadline(Duration.ofMillis(1500)).retryPeriod(Duration.ofMillis(200))
                     .renewalInterval(Duration.ofMillis(300)));
@@ -575,7 +575,7 @@ class ElectionCoreTest {
             assertThat(of(start, ElectionAction.Report.class))
                     .filteredOn(r -> r.kind() == ElectionAction.Report.Kind.PROBLEM).singleElement()
                     .extracting(ElectionAction.Report::message).asString()
-                    .contains("leaseDuration - renewDeadline is 500ms", "renewalInterval 300ms", "client-go");
+                    .contains("leaseDuration - renewDeadline is 500ms", "retries come 200ms apart", "client-go");
         }
 
         @Test
