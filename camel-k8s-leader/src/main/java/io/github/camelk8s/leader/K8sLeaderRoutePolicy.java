@@ -12,12 +12,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelInternalProcessorAdvice;
-import org.apache.camel.spi.InternalProcessor;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
@@ -25,19 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs its routes only in the pod that leads a Lease: they do not start with the CamelContext, start when this
- * pod is ELECTED and stop when it is LOST. Every exchange is also checked as it begins: if this pod's leadership
- * is not locally valid at that moment (for example after a long pause, before the step-down has stopped the
- * route), the exchange fails with {@link LeadershipLostException} instead of running. The same check runs before
- * each further step of the route, so an exchange that was in flight when leadership lapsed stops at the next step
- * instead of running to its end.
+ * pod is ELECTED and stop when it is LOST. Their exchanges are leader-only: each step of such an exchange, at any
+ * depth and in any route it reaches (a split's branch, a route called through {@code direct:} or {@code seda:}),
+ * begins only while this pod's leadership is locally valid; once it is not (after a long pause, or once the
+ * renewDeadline has passed, before the step-down has stopped the route), the exchange fails with
+ * {@link LeadershipLostException} instead of going on. {@link K8sLeaderStepGuard} does the checking; the steps
+ * that handle the refusal (onException, doCatch, doFinally, onCompletion, dead letter channel) are not checked.
+ * The elector counts the steps in flight: a stop or yield releases the Lease only after they have ended.
  * <p>
  * Options not set here are taken from the {@code k8s-leader} component's configuration.
  */
 public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderRoutePolicy.class);
-    /** Names the route that refused an exchange, so that route's onExchangeDone undoes only its own stop. */
-    private static final String REFUSED_BY_ROUTE = "CamelK8sLeaderRefusedByRoute";
 
     private CamelContext camelContext;
     private String leaseName;
@@ -60,6 +57,8 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     /** Serialises starting and stopping the routes; never held while joining or leaving the election. */
     private final Object routeLock = new Object();
     private volatile LeaseElector elector;
+    /** The Lease as namespace/name, once known (for messages and to tell Leases apart). */
+    private volatile String leaseRef;
     private volatile boolean leading;
 
     public K8sLeaderRoutePolicy() {
@@ -93,62 +92,20 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         if (camelContext == null) {
             camelContext = route.getCamelContext();
         }
+        if (!K8sLeaderStepGuard.isInstalled(camelContext)) {
+            throw new IllegalStateException("Route " + route.getId() + " cannot be leader-only on Lease " + leaseName
+                                            + ": its CamelContext has no K8sLeaderStepGuard, so its steps would not be"
+                                            + " checked. K8sLeaderStepGuardPlugin adds it as the context is built;"
+                                            + " where ContextServicePlugins are not loaded, call"
+                                            + " K8sLeaderStepGuard.install(context) before adding routes");
+        }
         route.setAutoStartup(false);
-        guardSteps(route);
         routes.add(route);
         LOG.debug("Route {} runs only while this pod leads Lease {}", route.getId(), leaseName);
         join();
         if (leading) {
             // a route added to a running context while we lead starts like the others did
             startRoutes();
-        }
-    }
-
-    /**
-     * Checks leadership before every step of the route, not only as an exchange begins. Being paused (a long GC, a
-     * starved CPU) mid-exchange for longer than the margin leaseDuration - renewDeadline lets another pod take over
-     * meanwhile; when this pod runs on, the step that was executing finishes (nothing can stop code that is
-     * already running), but its deadline has passed by this pod's own clock, so the exchange must not go on to
-     * its next step. Without this check it ran all its remaining steps alongside the new leader's work until
-     * the step-down stopped the route. The checks are advices on the route's top-level steps (their channels), so
-     * they run on the exchange's own thread right before each step, outside the step's error handler: a
-     * redelivering error handler cannot retry the refusal into a step.
-     */
-    private void guardSteps(Route route) {
-        StepGuard guard = new StepGuard(route.getId());
-        for (Processor step : route.getEventDrivenProcessors()) {
-            if (step instanceof InternalProcessor channel) {
-                channel.addAdvice(guard);
-            }
-        }
-    }
-
-    private final class StepGuard implements CamelInternalProcessorAdvice<Object> {
-        private final String routeId;
-
-        StepGuard(String routeId) {
-            this.routeId = routeId;
-        }
-
-        @Override
-        public Object before(Exchange exchange) throws LeadershipLostException {
-            LeaseElector current = elector;
-            if (current == null || !current.isLeader()) {
-                throw new LeadershipLostException(
-                        "Route " + routeId + " is leader-only and this pod's leadership of Lease " + leaseName
-                                                  + " is not valid now; the exchange stops before its next step",
-                        exchange);
-            }
-            return null;
-        }
-
-        @Override
-        public void after(Exchange exchange, Object data) {
-        }
-
-        @Override
-        public boolean hasState() {
-            return false;
         }
     }
 
@@ -163,30 +120,15 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         }
     }
 
+    /** The exchange's steps, in this route and wherever it goes from here, need this policy's Lease. */
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
-        LeaseElector current = elector;
-        if (current == null || !current.isLeader()) {
-            exchange.setException(new LeadershipLostException(
-                    "Route " + route.getId() + " is leader-only and this pod does not hold a valid leadership of Lease "
-                                                              + leaseName + " now; exchange refused",
-                    exchange));
-            // The exception alone does not keep the route's steps from running: Camel's pipeline enters its first
-            // step whatever the exchange carries, and a redelivering error handler there takes the exception for
-            // a failed attempt, clears it and runs the step again. Stopping the route makes the pipeline (or the
-            // single step's channel) end before any step; onExchangeDone lifts the stop again, so a route that
-            // called this one (direct:) is not stopped by it and handles the exception like any other.
-            exchange.setRouteStop(true);
-            exchange.setProperty(REFUSED_BY_ROUTE, route.getId());
-        }
+        LeaderOnlyMark.enter(exchange, this, route);
     }
 
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
-        if (route.getId().equals(exchange.getProperty(REFUSED_BY_ROUTE))) {
-            exchange.removeProperty(REFUSED_BY_ROUTE);
-            exchange.setRouteStop(false);
-        }
+        LeaderOnlyMark.leave(exchange, this, route);
     }
 
     @Override
@@ -213,10 +155,12 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         K8sLeaderComponent component = camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
         K8sLeaderConfiguration options = effectiveOptions(component.getConfiguration());
         camelContext.getManagementStrategy().addEventNotifier(contextStarted);
-        elector = component.joinElection(leaseName, options, kubernetesClient);
-        elector.addListener(listener);
+        LeaseElector joined = component.joinElection(leaseName, options, kubernetesClient);
+        leaseRef = joined.config().namespace() + "/" + joined.config().leaseName();
+        elector = joined;
+        joined.addListener(listener);
         try {
-            component.awaitLeadership(elector, options);
+            component.awaitLeadership(joined, options);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -284,6 +228,21 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     public boolean isLeader() {
         LeaseElector current = elector;
         return current != null && current.isLeader();
+    }
+
+    /**
+     * Lets one step of a leader-only exchange begin if this pod's leadership is valid now; returns the elector that
+     * counts it until {@link LeaseElector#endStep()}, or null if the step must not begin.
+     */
+    LeaseElector beginStep() {
+        LeaseElector current = elector;
+        return current != null && current.tryBeginStep() ? current : null;
+    }
+
+    /** The Lease as namespace/name (its name alone until the policy has joined the election). */
+    String leaseRef() {
+        String ref = leaseRef;
+        return ref != null ? ref : leaseName;
     }
 
     /** The elector this policy shares on its Lease, or null when it is not in the election (for tests). */
