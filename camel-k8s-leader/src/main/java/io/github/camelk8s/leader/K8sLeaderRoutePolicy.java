@@ -3,6 +3,9 @@ package io.github.camelk8s.leader;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.election.LeaseElector;
@@ -28,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * renewDeadline has passed, before the step-down has stopped the route), the exchange fails with
  * {@link LeadershipLostException} instead of going on. {@link K8sLeaderStepGuard} does the checking; the steps
  * that handle the refusal (onException, doCatch, doFinally, onCompletion, dead letter channel) are not checked.
- * The elector counts the steps in flight: a stop or yield releases the Lease only after they have ended.
+ * <p>
+ * The elector counts the steps in flight: a stop or yield releases the Lease only after they have ended. So the
+ * route start and stop need not happen on the elector's event thread, which is shared by every Lease of the JVM:
+ * they run on a thread of this policy's own, in the order of the events.
  * <p>
  * Options not set here are taken from the {@code k8s-leader} component's configuration.
  */
@@ -53,13 +59,13 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
 
     private final Set<Route> routes = new CopyOnWriteArraySet<>();
     private final LeadershipListener listener = new Listener();
-    private final ContextStartedNotifier contextStarted = new ContextStartedNotifier();
-    /** Serialises starting and stopping the routes; never held while joining or leaving the election. */
-    private final Object routeLock = new Object();
+    private final RouteEvents routeEvents = new RouteEvents();
     private volatile LeaseElector elector;
     /** The Lease as namespace/name, once known (for messages and to tell Leases apart). */
     private volatile String leaseRef;
     private volatile boolean leading;
+    /** Starts and stops the routes, one task at a time, in the order of the leadership events. */
+    private volatile ExecutorService routeControl;
 
     public K8sLeaderRoutePolicy() {
     }
@@ -103,10 +109,6 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         routes.add(route);
         LOG.debug("Route {} runs only while this pod leads Lease {}", route.getId(), leaseName);
         join();
-        if (leading) {
-            // a route added to a running context while we lead starts like the others did
-            startRoutes();
-        }
     }
 
     @Override
@@ -142,6 +144,14 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         // shutdown, not stop: a route stopped because leadership was lost stops this policy with it, and must stay
         // in the election to be started again when this pod is next elected
         leave();
+        ExecutorService control;
+        synchronized (this) {
+            control = routeControl;
+            routeControl = null;
+        }
+        if (control != null) {
+            camelContext.getExecutorServiceManager().shutdown(control);
+        }
         super.doShutdown();
     }
 
@@ -154,7 +164,10 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         }
         K8sLeaderComponent component = camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
         K8sLeaderConfiguration options = effectiveOptions(component.getConfiguration());
-        camelContext.getManagementStrategy().addEventNotifier(contextStarted);
+        if (routeControl == null) {
+            routeControl = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, toString());
+        }
+        camelContext.getManagementStrategy().addEventNotifier(routeEvents);
         LeaseElector joined = component.joinElection(leaseName, options, kubernetesClient);
         leaseRef = joined.config().namespace() + "/" + joined.config().leaseName();
         elector = joined;
@@ -177,7 +190,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         }
         // outside the lock: the last user's leave stops the elector, which waits for LOST to reach its listeners
         current.removeListener(listener);
-        camelContext.getManagementStrategy().removeEventNotifier(contextStarted);
+        camelContext.getManagementStrategy().removeEventNotifier(routeEvents);
         camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).leaveElection(current);
         leading = false;
     }
@@ -250,73 +263,87 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         return elector;
     }
 
-    private void startRoutes() {
-        synchronized (routeLock) {
-            if (!leading || elector == null || !camelContext.isStarted()) {
-                // not yet: the CamelContextStartedEvent will start them if we still lead then
-                return;
+    /**
+     * Queues a start or stop of the routes behind the ones queued before. Never on the elector's event thread: a
+     * route stop waits for the exchanges in flight, and that thread serves every Lease of the JVM.
+     */
+    private void control(Runnable task) {
+        ExecutorService control = routeControl;
+        try {
+            if (control != null) {
+                control.execute(task);
             }
-            for (Route route : routes) {
-                ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
-                if (status == null || status.isStartable()) {
-                    try {
-                        LOG.debug("Starting route {}: this pod leads Lease {}", route.getId(), leaseName);
-                        camelContext.getRouteController().startRoute(route.getId());
-                    } catch (Exception e) {
-                        handleException(e);
-                    }
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Not starting or stopping the routes of Lease {}: the CamelContext is stopping", leaseName);
+        }
+    }
+
+    private void startRoutes() {
+        if (!leading || elector == null || !camelContext.isStarted()) {
+            // not yet: the CamelContextStartedEvent (or RouteAddedEvent) starts them if we still lead then
+            return;
+        }
+        changeRoutes(ServiceStatus::isStartable, "Starting route {}: this pod leads Lease {}",
+                route -> camelContext.getRouteController().startRoute(route.getId()));
+    }
+
+    private void stopRoutes() {
+        if (leading || camelContext.isStopping() || camelContext.isStopped()) {
+            // elected again meanwhile, or the context is shutting the routes down itself
+            return;
+        }
+        changeRoutes(ServiceStatus::isStoppable, "Stopping route {}: this pod no longer leads Lease {}",
+                this::stopRoute);
+    }
+
+    private void changeRoutes(Predicate<ServiceStatus> applies, String message, RouteChange change) {
+        for (Route route : routes) {
+            ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
+            if (status != null && applies.test(status)) {
+                try {
+                    LOG.debug(message, route.getId(), leaseName);
+                    change.apply(route);
+                } catch (Exception e) {
+                    handleException(e);
                 }
             }
         }
     }
 
-    private void stopRoutes() {
-        synchronized (routeLock) {
-            if (camelContext.isStopping() || camelContext.isStopped()) {
-                // the context is shutting the routes down itself, before this policy leaves the election
-                return;
-            }
-            for (Route route : routes) {
-                ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
-                if (status != null && status.isStoppable()) {
-                    try {
-                        LOG.debug("Stopping route {}: this pod no longer leads Lease {}", route.getId(), leaseName);
-                        stopRoute(route);
-                    } catch (Exception e) {
-                        handleException(e);
-                    }
-                }
-            }
-        }
+    @FunctionalInterface
+    private interface RouteChange {
+        void apply(Route route) throws Exception;
     }
 
     private final class Listener implements LeadershipListener {
         @Override
         public void elected(LeaseRecord record) {
             leading = true;
-            startRoutes();
+            control(K8sLeaderRoutePolicy.this::startRoutes);
         }
 
         @Override
         public void lost(LeaseRecord lastKnown) {
             leading = false;
-            stopRoutes();
+            control(K8sLeaderRoutePolicy.this::stopRoutes);
         }
     }
 
-    private final class ContextStartedNotifier extends SimpleEventNotifierSupport {
-        ContextStartedNotifier() {
+    /** Starts the routes once the CamelContext has started, or once a route is added to a running one. */
+    private final class RouteEvents extends SimpleEventNotifierSupport {
+        RouteEvents() {
             setIgnoreExchangeEvents(true);
         }
 
         @Override
         public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.CamelContextStartedEvent;
+            return event instanceof CamelEvent.CamelContextStartedEvent
+                   || event instanceof CamelEvent.RouteAddedEvent added && routes.contains(added.getRoute());
         }
 
         @Override
         public void notify(CamelEvent event) {
-            startRoutes();
+            control(K8sLeaderRoutePolicy.this::startRoutes);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.github.camelk8s.leader;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -220,6 +222,50 @@ class LeaderOnlyStepsTest {
         assertThat(leader.steps().steps().get(0).clockNanos()).isLessThan(validityEnd);
         assertThat(leader.refusals()).singleElement().satisfies(refusal -> assertThat(refusal)
                 .hasMessageContaining("after-try").hasMessageContaining(LEASE_REF));
+    }
+
+    // ---- a stop or yield waits for the steps in flight ------------------------------------------------------------
+
+    @Test
+    void yieldWhileAStepIsInFlightReleasesTheLeaseOnlyAfterTheStepEnded() throws Exception {
+        StepPod leader = startLeader("pod-a", 2, (routes, pod) -> work(routes, pod)
+                .split(constant(items(3))).process(pod.steps().step("item")).end());
+        leader.steps().awaitHeld();
+
+        leader.elector().yieldLeadership(Duration.ofMinutes(1));
+
+        assertTheLeaseIsReleasedOnlyAfterTheHeldStepEnded(leader);
+        awaitCondition(() -> !leader.refusals().isEmpty());
+        assertThat(leader.steps().names()).as("the third item begins after LOST").containsExactly("item", "item");
+    }
+
+    @Test
+    void stopWhileAStepIsInFlightReleasesTheLeaseOnlyAfterTheStepEnded() throws Exception {
+        StepPod leader = startLeader("pod-a", 2, (routes, pod) -> work(routes, pod)
+                .split(constant(items(3))).process(pod.steps().step("item")).end());
+        // Camel gives up waiting for the exchange after a second, and the policy leaves the election with the step
+        // still running: the elector must wait for it
+        leader.camel().context().getShutdownStrategy().setTimeout(1);
+        leader.steps().awaitHeld();
+
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(leader.camel()::stop);
+
+        assertTheLeaseIsReleasedOnlyAfterTheHeldStepEnded(leader);
+        awaitCondition(stopped::isDone);
+    }
+
+    private void assertTheLeaseIsReleasedOnlyAfterTheHeldStepEnded(StepPod leader) {
+        awaitCondition(() -> leader.lostAt().get() != 0);
+        assertThat(holder()).as("the holder after LOST, while the step runs").isEqualTo(leader.camel().name());
+        leader.steps().release();
+        awaitCondition(() -> holder().isEmpty());
+        List<Pods.Request> writes = pods.leaseWritesBy(leader.camel().name());
+        assertThat(writes.get(writes.size() - 1).nanos()).as("the release reached the API server after the step ended")
+                .isGreaterThan(leader.steps().heldStepEnd());
+    }
+
+    private String holder() {
+        return pods.lease().getSpec().getHolderIdentity();
     }
 
     // ---- routes of any origin -------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The steps of a test route, as they begin: each {@link #step(String) step} records its name and when it began on
  * the pod's election clock (the clock its elector judges validity with) and on {@link System#nanoTime()}. One
  * step can be {@link #holdAt(int) held}: it waits until {@link #release()}, so a test can cut a leader off, or
- * make it step down, while that step is in flight.
+ * make it step down, while that step is in flight. The held step does not heed interrupts, like work that cannot
+ * be cancelled: only the test ends it.
  */
 public final class StepRecorder {
 
@@ -49,10 +50,25 @@ public final class StepRecorder {
             }
             if (ordinal == holdAt) {
                 held.countDown();
-                released.await();
+                awaitUninterruptibly(released);
                 heldStepEnd = System.nanoTime();
             }
         };
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until the held step has begun. */
