@@ -38,7 +38,8 @@ class KubernetesClientTimeoutsTest {
             Config config = client.getConfiguration();
             assertThat(config.getRequestTimeout()).isEqualTo(requestTimeout);
             assertThat(config.getRequestRetryBackoffLimit()).isZero();
-            assertThat(config.getMasterUrl()).as("auto-configured").isEqualTo(Config.autoConfigure(null).getMasterUrl());
+            assertThat(config.getMasterUrl()).as("auto-configured")
+                    .isEqualTo(Config.autoConfigure(null).getMasterUrl());
         }
     }
 

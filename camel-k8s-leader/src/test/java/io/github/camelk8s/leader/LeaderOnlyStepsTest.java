@@ -3,6 +3,7 @@ package io.github.camelk8s.leader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +36,7 @@ import static io.github.camelk8s.leader.testsupport.FaultDispatcher.candidate;
 import static org.apache.camel.builder.Builder.constant;
 import static org.apache.camel.builder.Builder.method;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -49,6 +51,8 @@ class LeaderOnlyStepsTest {
 
     @RegisterExtension
     final Pods pods = new Pods();
+    /** The faults that cut the leader off. */
+    private final List<FaultDispatcher.Rule> cut = new CopyOnWriteArrayList<>();
 
     /** A pod whose leader-only route "work" records its steps on the pod's own election clock. */
     private record StepPod(CamelPod camel, ManualClock clock, StepRecorder steps,
@@ -89,8 +93,8 @@ class LeaderOnlyStepsTest {
 
         assertRefusedAfterTheHeldStep(leader, validityEnd, refusingRoute, "pause", "item", "after", "item", "after",
                 "item", "after", "item");
-        StepPod next = Pods.awaitSingleLeader(others.stream().map(StepPod::camel).toList()) == others.get(0).camel()
-                ? others.get(0) : others.get(1);
+        CamelPod nextLeader = Pods.awaitSingleLeader(others.stream().map(StepPod::camel).toList());
+        StepPod next = others.stream().filter(pod -> pod.camel() == nextLeader).findFirst().orElseThrow();
         awaitCondition(() -> !next.steps().steps().isEmpty());
         long lastOfTheOldLeader = leader.steps().steps().get(leader.steps().steps().size() - 1).nanos();
         assertThat(next.steps().steps().get(0).nanos()).as("the new leader's first step")
@@ -176,7 +180,7 @@ class LeaderOnlyStepsTest {
         cutOffAndPause(leader);
         awaitCondition(() -> redeliveries.get() > 0);
 
-        pods.faults().clear();
+        reconnect();
         awaitCondition(() -> leader.camel().isLeader());
         int whileLeadingAgain = redeliveries.get();
         awaitCondition(() -> redeliveries.get() > whileLeadingAgain);
@@ -201,7 +205,7 @@ class LeaderOnlyStepsTest {
         awaitCondition(() -> leader.steps().names().contains("dead letter"));
         assertThat(leader.steps().names()).containsExactly("item", "dead letter");
         assertThat(leader.refusals()).singleElement().satisfies(refusal -> assertThat(refusal)
-                .hasMessageContaining("Route work").hasMessageContaining("pause").hasMessageContaining(LEASE_REF));
+                .hasMessageContaining("Route work").hasMessageContaining("step pause").hasMessageContaining(LEASE_REF));
     }
 
     @Test
@@ -224,6 +228,34 @@ class LeaderOnlyStepsTest {
                 .hasMessageContaining("after-try").hasMessageContaining(LEASE_REF));
     }
 
+    static Stream<Arguments> blocksThatRunBecauseOfTheRefusal() {
+        BiConsumer<RouteBuilder, StepPod> doFinally = (routes, pod) -> work(routes, pod)
+                .doTry()
+                    .process(pod.steps().step("item")).delay(10).id("pause").process(pod.steps().step("after"))
+                .endDoTry()
+                .doFinally()
+                    .process(pod.steps().step("handling"))
+                .end();
+        BiConsumer<RouteBuilder, StepPod> onCompletion = (routes, pod) -> leaderOnly(routes, pod)
+                .onCompletion().onFailureOnly()
+                    .process(pod.steps().step("handling"))
+                .end()
+                .process(pod.steps().step("item")).delay(10).id("pause").process(pod.steps().step("after"));
+        return Stream.of(arguments("doFinally", doFinally), arguments("onCompletion", onCompletion));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("blocksThatRunBecauseOfTheRefusal")
+    void blockThatRunsBecauseOfTheRefusalRunsUnchecked(String block, BiConsumer<RouteBuilder, StepPod> routes)
+            throws Exception {
+        StepPod leader = startLeader("pod-a", 1, routes);
+
+        cutOffAndPause(leader);
+
+        awaitCondition(() -> leader.steps().names().contains("handling"));
+        assertThat(leader.steps().names()).containsExactly("item", "handling");
+    }
+
     // ---- a stop or yield waits for the steps in flight ------------------------------------------------------------
 
     @Test
@@ -236,7 +268,8 @@ class LeaderOnlyStepsTest {
 
         assertTheLeaseIsReleasedOnlyAfterTheHeldStepEnded(leader);
         awaitCondition(() -> !leader.refusals().isEmpty());
-        assertThat(leader.steps().names()).as("the third item begins after LOST").containsExactly("item", "item");
+        assertThat(leader.steps().names()).as("the third item, due after LOST, is refused")
+                .containsExactly("item", "item");
     }
 
     @Test
@@ -391,13 +424,20 @@ class LeaderOnlyStepsTest {
         String name = leader.camel().name();
         FaultDispatcher.Rule renewals = pods.faults().hang(candidate(name).and(FaultDispatcher.Request::isLeaseWrite),
                 -1);
-        pods.faults().hang(candidate(name), -1);
+        cut.add(renewals);
+        cut.add(pods.faults().hang(candidate(name), -1));
         awaitCondition(() -> renewals.hits() > 0);
         // a renewal hangs, and an elector has one request in flight at most: its last successful one is known
         long validityEnd = leader.elector().lastRenewedNanos() + RENEW_DEADLINE.toNanos();
         leader.clock().jump(RENEW_DEADLINE.plusMillis(100));
         leader.steps().release();
         return validityEnd;
+    }
+
+    /** Lifts the faults of {@link #cutOffAndPause}. */
+    private void reconnect() {
+        cut.forEach(pods.faults()::remove);
+        cut.clear();
     }
 
     private static void assertRefusedAfterTheHeldStep(StepPod leader, long validityEnd, String route,
@@ -413,7 +453,7 @@ class LeaderOnlyStepsTest {
                 .hasMessageContaining(LEASE_REF);
     }
 
-    private static void awaitCondition(java.util.concurrent.Callable<Boolean> condition) {
-        org.awaitility.Awaitility.await().atMost(Pods.PATIENCE).until(condition);
+    private static void awaitCondition(Callable<Boolean> condition) {
+        await().atMost(Pods.PATIENCE).until(condition);
     }
 }
