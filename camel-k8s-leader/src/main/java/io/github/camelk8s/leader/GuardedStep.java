@@ -15,6 +15,7 @@ import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.spi.WrapAwareProcessor;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.apache.camel.util.ObjectHelper;
 
 /**
  * One step of a route (any processor, at any depth), as {@link K8sLeaderStepGuard} wraps it. An exchange that is
@@ -22,7 +23,9 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
  * this pod's leadership of every Lease of the mark is valid now, and it is counted by the Lease's elector until
  * its callback is done, so that a stop or yield releases the Lease only after it ended. Otherwise the step does not
  * run: the exchange fails with {@link LeadershipLostException} and is marked refused for good, so that a
- * redelivering error handler, which retries it as configured, has each retry refused here too.
+ * redelivering error handler, which retries it as configured, has each retry refused here too. A step that ends
+ * with that exception (a split whose branch was refused, a call to a route that was) marks its own exchange
+ * refused as well, so that retrying the step around a refused one cannot run it again either.
  * <p>
  * Handling the refusal is not leader-only work: the steps of onException and doCatch blocks, of doFinally and
  * onCompletion blocks, and of a dead letter channel (its route included) run unchecked and uncounted while the
@@ -67,7 +70,7 @@ final class GuardedStep extends DelegateAsyncProcessor implements WrapAwareProce
             callback.done(true);
             return true;
         }
-        StepEnd end = new StepEnd(begun, callback);
+        StepEnd end = new StepEnd(exchange, begun, callback);
         try {
             return processor.process(exchange, end);
         } catch (RuntimeException | Error e) {
@@ -78,7 +81,7 @@ final class GuardedStep extends DelegateAsyncProcessor implements WrapAwareProce
         }
     }
 
-    /** Whether the exchange is being handled for a refusal: by an error handler, or in a doCatch/doFinally block. */
+    /** Whether the exchange is being handled for a refusal: by an error handler, or in a block that handles it. */
     private boolean handlesRefusal(Exchange exchange) {
         if (!(exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) instanceof LeadershipLostException)) {
             return false;
@@ -108,11 +111,13 @@ final class GuardedStep extends DelegateAsyncProcessor implements WrapAwareProce
 
     /** Ends the step before the exchange goes on, so the next step is counted on its own, and only once. */
     private static final class StepEnd implements AsyncCallback {
+        private final Exchange exchange;
         private final LeaseElector[] begun;
         private final AsyncCallback callback;
         private boolean ended;
 
-        StepEnd(LeaseElector[] begun, AsyncCallback callback) {
+        StepEnd(Exchange exchange, LeaseElector[] begun, AsyncCallback callback) {
+            this.exchange = exchange;
             this.begun = begun;
             this.callback = callback;
         }
@@ -124,7 +129,15 @@ final class GuardedStep extends DelegateAsyncProcessor implements WrapAwareProce
             }
             ended = true;
             LeaderOnlyMark.endStep(begun);
+            LeaderOnlyMark mark = LeaderOnlyMark.of(exchange);
+            if (mark != null && refused(exchange.getException())) {
+                mark.refuse(exchange);
+            }
             callback.done(doneSync);
+        }
+
+        private static boolean refused(Exception failure) {
+            return ObjectHelper.getException(LeadershipLostException.class, failure) != null;
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +26,7 @@ import io.github.camelk8s.leader.testsupport.StepRecorder;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -155,39 +157,78 @@ class LeaderOnlyStepsTest {
 
     /**
      * The error handler retries the refused step until the test has seen the pod elected again and one more retry:
-     * neither that retry nor the split around the step runs again.
+     * that retry does not run the step either.
      */
     @Test
     void redeliveringErrorHandlerDoesNotRetryARefusedStepIntoRunningEvenOnceElectedAgain() throws Exception {
-        AtomicInteger splits = new AtomicInteger();
-        AtomicInteger redeliveries = new AtomicInteger();
-        AtomicBoolean retrying = new AtomicBoolean(true);
+        Redeliveries redeliveries = new Redeliveries();
         StepPod leader = startLeader("pod-a", 1, (routes, pod) -> leaderOnly(routes, pod)
-                .errorHandler(routes.defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(100)
-                        .onRedelivery(e -> {
-                            redeliveries.incrementAndGet();
-                            e.setRouteStop(!retrying.get());
-                        }))
-                .split(method(new Object() {
-                    @SuppressWarnings("unused")
-                    public List<Integer> list() {
-                        splits.incrementAndGet();
-                        return items(3);
-                    }
-                }, "list"))
-                    .process(pod.steps().step("item")).process(pod.steps().step("after")).id("after")
-                .end());
-        cutOffAndPause(leader);
-        awaitCondition(() -> redeliveries.get() > 0);
+                .errorHandler(redeliveries.errorHandler(routes))
+                .process(pod.steps().step("item")).process(pod.steps().step("after")).id("after"));
 
-        reconnect();
-        awaitCondition(() -> leader.camel().isLeader());
-        int whileLeadingAgain = redeliveries.get();
-        awaitCondition(() -> redeliveries.get() > whileLeadingAgain);
-        retrying.set(false);
+        redeliveries.awaitOneOnceElectedAgain(leader);
+
+        assertThat(leader.steps().names()).containsExactly("item");
+    }
+
+    /**
+     * A branch of a split is refused, so the split fails; the error handler retries the step that called the split's
+     * route until the pod has been elected again: the split does not begin again.
+     */
+    @Test
+    void redeliveringErrorHandlerDoesNotRetryTheStepAroundARefusedStepIntoRunningEvenOnceElectedAgain()
+            throws Exception {
+        AtomicInteger splits = new AtomicInteger();
+        Redeliveries redeliveries = new Redeliveries();
+        StepPod leader = startLeader("pod-a", 1, (routes, pod) -> {
+            leaderOnly(routes, pod).errorHandler(redeliveries.errorHandler(routes)).to("direct:inner");
+            routes.from("direct:inner").routeId("inner").errorHandler(routes.noErrorHandler())
+                    .split(method(new Object() {
+                        @SuppressWarnings("unused")
+                        public List<Integer> list() {
+                            splits.incrementAndGet();
+                            return items(3);
+                        }
+                    }, "list"))
+                        .process(pod.steps().step("item")).process(pod.steps().step("after")).id("after")
+                    .end();
+        });
+
+        redeliveries.awaitOneOnceElectedAgain(leader);
 
         assertThat(leader.steps().names()).containsExactly("item");
         assertThat(splits).as("times the split began").hasValue(1);
+    }
+
+    /** Redelivers a failed step for as long as the test wants, the first time only once the pod leads again. */
+    private final class Redeliveries {
+        private final AtomicInteger count = new AtomicInteger();
+        private final CountDownLatch leadingAgain = new CountDownLatch(1);
+        private final AtomicBoolean wanted = new AtomicBoolean(true);
+
+        DefaultErrorHandlerDefinition errorHandler(RouteBuilder routes) {
+            return routes.defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(10).onRedelivery(e -> {
+                count.incrementAndGet();
+                leadingAgain.await();
+                e.setRouteStop(!wanted.get());
+            });
+        }
+
+        /**
+         * Cuts the leader off mid-step, so the step fails, holds the first redelivery until the leader is
+         * reconnected and elected again, and then waits until that redelivery has been made (the next one is
+         * announced).
+         */
+        void awaitOneOnceElectedAgain(StepPod leader) throws InterruptedException {
+            cutOffAndPause(leader);
+            awaitCondition(() -> count.get() > 0);
+            reconnect();
+            awaitCondition(() -> leader.camel().isLeader());
+            leadingAgain.countDown();
+            await("another redelivery: the one made while leading again failed too").atMost(Pods.PATIENCE)
+                    .until(() -> count.get() > 1);
+            wanted.set(false);
+        }
     }
 
     @Test
