@@ -70,6 +70,8 @@ public class K8sLeaderComponent extends DefaultComponent {
     private final K8sLeaderHealthCheckRepository healthChecks = new K8sLeaderHealthCheckRepository();
     /** Creates the Kubernetes Events, off the electors' threads; created on first use. */
     private ExecutorService eventRecording;
+    /** Starts and stops the routes of the policies, off the electors' threads; created on first use. */
+    private ExecutorService routeControl;
     /** Distinguishes this CamelContext's candidates from another context's in the same pod. */
     private final String identitySuffix = randomSuffix();
     private KubernetesClient ownedClient;
@@ -205,6 +207,19 @@ public class K8sLeaderComponent extends DefaultComponent {
      */
     private boolean micrometerPresent() {
         return getCamelContext().getClassResolver().resolveClass("io.micrometer.core.instrument.MeterRegistry") != null;
+    }
+
+    /**
+     * The threads on which the policies start and stop their routes, each policy's in order (see
+     * {@link SerialHandOff}). As many as policies are starting or stopping routes at the same moment, and none
+     * while none are: a stop may wait long for an exchange in flight, and must not hold up another policy's.
+     */
+    synchronized ExecutorService routeControl() {
+        if (routeControl == null) {
+            routeControl = getCamelContext().getExecutorServiceManager()
+                    .newCachedThreadPool(this, "K8sLeaderRouteControl");
+        }
+        return routeControl;
     }
 
     private synchronized ExecutorService eventRecording() {
@@ -352,6 +367,15 @@ public class K8sLeaderComponent extends DefaultComponent {
             // let the LOST events of the electors just stopped be recorded, but do not hold the shutdown for long
             getCamelContext().getExecutorServiceManager().shutdownGraceful(recording, 2_000);
             LOG.debug("Stopped recording Kubernetes Events");
+        }
+        ExecutorService control;
+        synchronized (this) {
+            control = routeControl;
+            routeControl = null;
+        }
+        if (control != null) {
+            // the CamelContext stops the routes itself: the policies' starts and stops that are left do nothing
+            getCamelContext().getExecutorServiceManager().shutdown(control);
         }
         if (ownedClient != null) {
             ownedClient.close();

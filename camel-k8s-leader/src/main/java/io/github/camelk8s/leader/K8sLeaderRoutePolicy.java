@@ -3,8 +3,6 @@ package io.github.camelk8s.leader;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The elector counts the steps in flight: a stop or yield releases the Lease only after they have ended. So the
  * route start and stop need not happen on the elector's event thread, which is shared by every Lease of the JVM:
- * they run on a thread of this policy's own, in the order of the events.
+ * they run in the order of the events on the component's route-control threads, where a slow stop holds up this
+ * policy's later starts and stops only.
  * <p>
  * Options not set here are taken from the {@code k8s-leader} component's configuration.
  */
@@ -65,7 +64,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     private volatile String leaseRef;
     private volatile boolean leading;
     /** Starts and stops the routes, one task at a time, in the order of the leadership events. */
-    private volatile ExecutorService routeControl;
+    private volatile SerialHandOff routeControl;
 
     public K8sLeaderRoutePolicy() {
     }
@@ -144,14 +143,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         // shutdown, not stop: a route stopped because leadership was lost stops this policy with it, and must stay
         // in the election to be started again when this pod is next elected
         leave();
-        ExecutorService control;
-        synchronized (this) {
-            control = routeControl;
-            routeControl = null;
-        }
-        if (control != null) {
-            camelContext.getExecutorServiceManager().shutdown(control);
-        }
+        routeControl = null;
         super.doShutdown();
     }
 
@@ -165,7 +157,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         K8sLeaderComponent component = camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
         K8sLeaderConfiguration options = effectiveOptions(component.getConfiguration());
         if (routeControl == null) {
-            routeControl = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, toString());
+            routeControl = new SerialHandOff(component.routeControl());
         }
         camelContext.getManagementStrategy().addEventNotifier(routeEvents);
         LeaseElector joined = component.joinElection(leaseName, options, kubernetesClient);
@@ -268,12 +260,8 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
      * route stop waits for the exchanges in flight, and that thread serves every Lease of the JVM.
      */
     private void control(Runnable task) {
-        ExecutorService control = routeControl;
-        try {
-            if (control != null) {
-                control.execute(task);
-            }
-        } catch (RejectedExecutionException e) {
+        SerialHandOff control = routeControl;
+        if (control != null && !control.handOver(task)) {
             LOG.debug("Not starting or stopping the routes of Lease {}: the CamelContext is stopping", leaseName);
         }
     }
