@@ -17,6 +17,12 @@ import org.apache.camel.support.cluster.AbstractCamelClusterService;
  * Its views share the CamelContext's electors with every {@code k8s-leader} consumer and
  * {@link K8sLeaderRoutePolicy} on the same Lease. Options not set here are taken from the {@code k8s-leader}
  * component's configuration, so {@code camel.component.k8s-leader.*} properties apply to it too.
+ * <p>
+ * {@code master:} and {@code ClusteredRoutePolicy} only start and stop a consumer or routes when told of a
+ * leadership change (see {@link K8sLeaderClusterView}); unlike a {@link K8sLeaderRoutePolicy}'s, their exchanges
+ * are not leader-only. No step of theirs is refused once this pod's leadership lapses: an exchange in flight runs
+ * to its end. A stop or yield releases the Lease once they have handled LOST, without waiting for their exchanges
+ * in flight.
  */
 @Metadata(label = "bean", description = "Camel cluster service on Kubernetes Leases: a cluster namespace is a Lease",
           annotations = { "interfaceName=org.apache.camel.cluster.CamelClusterService" })

@@ -18,8 +18,12 @@ import org.apache.camel.support.cluster.AbstractCamelClusterView;
  * holding the Lease (a Lease names its holder, not the other candidates); that pod is the leader while the Lease
  * still names it.
  * <p>
- * Listeners are told on the elector's event thread, in order, so a {@code master:} consumer or a
- * {@code ClusteredRoutePolicy} has stopped its routes on LOST before the Lease is released.
+ * Listeners are told on the elector's event thread, in order, and the elector releases the Lease on a stop or
+ * yield only after they have returned (at most leaseDuration): by then a {@code ClusteredRoutePolicy} has stopped
+ * its routes, which waits for their exchanges in flight, and a {@code master:} consumer has stopped its delegate
+ * consumer, which does not; those exchanges run on. Both stop inside the event, so a slow stop holds an event
+ * thread that every Lease of the client shares. Their exchanges are not leader-only: no step of theirs is
+ * refused once this pod's leadership has lapsed, as a {@link K8sLeaderRoutePolicy}'s are.
  */
 public class K8sLeaderClusterView extends AbstractCamelClusterView implements LeadershipListener {
 

@@ -7,11 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.camelk8s.leader.election.ElectionClock;
@@ -44,12 +49,16 @@ public class K8sLeaderComponent extends DefaultComponent {
             "renewalInterval", "awaitLeadershipTimeout", "yieldDuration" };
 
     static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    /** The longest request timeout of the client the component builds for itself. */
+    static final long OWN_CLIENT_MAX_REQUEST_TIMEOUT_MILLIS = 5_000;
 
     @Metadata
     private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
     @Metadata(label = "advanced", autowired = true,
               description = "The Kubernetes client to use. Default: one from the registry, else one built from the "
-                            + "default configuration (in-cluster service account or KUBECONFIG).")
+                            + "default configuration (in-cluster service account or KUBECONFIG) with a request "
+                            + "timeout of a third of renewDeadline (at most 5s) and no retries. A client whose "
+                            + "request timeout is not below renewDeadline is logged at WARN.")
     private KubernetesClient kubernetesClient;
     @Metadata(label = "advanced",
               description = "The clock the electors time leadership with. Default: the JVM's (System.nanoTime and "
@@ -61,9 +70,13 @@ public class K8sLeaderComponent extends DefaultComponent {
     private final K8sLeaderHealthCheckRepository healthChecks = new K8sLeaderHealthCheckRepository();
     /** Creates the Kubernetes Events, off the electors' threads; created on first use. */
     private ExecutorService eventRecording;
+    /** Starts and stops the routes of the policies, off the electors' threads; created on first use. */
+    private ExecutorService routeControl;
     /** Distinguishes this CamelContext's candidates from another context's in the same pod. */
     private final String identitySuffix = randomSuffix();
     private KubernetesClient ownedClient;
+    /** The clients already warned about for a request timeout not below renewDeadline. Guarded by this. */
+    private final Set<KubernetesClient> slowClients = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public K8sLeaderComponent() {
     }
@@ -126,8 +139,35 @@ public class K8sLeaderComponent extends DefaultComponent {
      */
     LeaseElector joinElection(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
         KubernetesClient effectiveClient = client != null ? client : defaultClient();
-        return electors.join(toElectionConfig(leaseName, options, effectiveClient), options.isRecordEvents(),
-                effectiveClient, electionClock != null ? electionClock : ElectionClock.system());
+        LeaderElectionConfig config = toElectionConfig(leaseName, options, effectiveClient);
+        warnIfRequestsOutlast(config, effectiveClient);
+        return electors.join(config, options.isRecordEvents(), effectiveClient,
+                electionClock != null ? electionClock : ElectionClock.system());
+    }
+
+    /**
+     * A request that can take as long as renewDeadline cannot fail in time for another attempt before the leader
+     * steps down, and holds one of the electors' shared API threads all along; every retry of the client adds as
+     * much again. Said once per client.
+     */
+    private void warnIfRequestsOutlast(LeaderElectionConfig config, KubernetesClient client) {
+        Integer timeout = client.getConfiguration().getRequestTimeout();
+        long renewDeadline = config.renewDeadline().toMillis();
+        if (timeout != null && timeout > 0 && timeout < renewDeadline) {
+            return;
+        }
+        synchronized (this) {
+            if (!slowClients.add(client)) {
+                return;
+            }
+        }
+        Integer retries = client.getConfiguration().getRequestRetryBackoffLimit();
+        LOG.warn("The Kubernetes client of Lease {}/{} has requestTimeout={}, not less than renewDeadline={}ms{}: a "
+                 + "renewal that hangs cannot fail and be tried again before this pod steps down, and holds one of "
+                 + "the electors' shared API threads meanwhile. Give the client a request timeout well below "
+                 + "renewDeadline, and at most one retry", config.namespace(), config.leaseName(),
+                timeout == null || timeout <= 0 ? "none" : timeout + "ms", renewDeadline,
+                retries == null || retries <= 0 ? "" : ", and each of its up to " + retries + " retries adds as much");
     }
 
     /** The elector this CamelContext runs on the Lease, or null if nothing here competes for it. */
@@ -167,6 +207,19 @@ public class K8sLeaderComponent extends DefaultComponent {
      */
     private boolean micrometerPresent() {
         return getCamelContext().getClassResolver().resolveClass("io.micrometer.core.instrument.MeterRegistry") != null;
+    }
+
+    /**
+     * The threads on which the policies start and stop their routes, each policy's in order (see
+     * {@link SerialHandOff}). As many as policies are starting or stopping routes at the same moment, and none
+     * while none are: a stop may wait long for an exchange in flight, and must not hold up another policy's.
+     */
+    synchronized ExecutorService routeControl() {
+        if (routeControl == null) {
+            routeControl = getCamelContext().getExecutorServiceManager()
+                    .newCachedThreadPool(this, "K8sLeaderRouteControl");
+        }
+        return routeControl;
     }
 
     private synchronized ExecutorService eventRecording() {
@@ -218,14 +271,31 @@ public class K8sLeaderComponent extends DefaultComponent {
         };
     }
 
-    private synchronized KubernetesClient defaultClient() {
+    synchronized KubernetesClient defaultClient() {
         if (kubernetesClient != null) {
             return kubernetesClient;
         }
         if (ownedClient == null) {
-            ownedClient = new KubernetesClientBuilder().build();
+            ownedClient = new KubernetesClientBuilder().withConfig(ownClientConfig(configuration)).build();
         }
         return ownedClient;
+    }
+
+    /**
+     * The default configuration (in-cluster service account or KUBECONFIG) with the request timeout and retries the
+     * election needs. fabric8's defaults, a 10s request timeout (the default renewDeadline) and up to 10 retries
+     * with back-off, let one renewal hanging on a dead connection hold an API thread for tens of seconds and fail
+     * only after the leader had to step down. With a third of renewDeadline, a renewal that hangs fails while there
+     * is time left to try again (with the defaults: sent 2s after the last good one, it fails 4.7s before the
+     * deadline). 5s at most, because a hung call holds one of the few API threads that all electors share. No
+     * retries: the elector retries by itself, after retryPeriod and with a fresh read.
+     */
+    static Config ownClientConfig(K8sLeaderConfiguration options) {
+        long timeout = Math.max(1, Math.min(options.getRenewDeadline() / 3, OWN_CLIENT_MAX_REQUEST_TIMEOUT_MILLIS));
+        return new ConfigBuilder(Config.autoConfigure(null))
+                .withRequestTimeout((int) timeout)
+                .withRequestRetryBackoffLimit(0)
+                .build();
     }
 
     /** The pod's own namespace where it can be known, so the Lease lives beside the workload by default. */
@@ -297,6 +367,15 @@ public class K8sLeaderComponent extends DefaultComponent {
             // let the LOST events of the electors just stopped be recorded, but do not hold the shutdown for long
             getCamelContext().getExecutorServiceManager().shutdownGraceful(recording, 2_000);
             LOG.debug("Stopped recording Kubernetes Events");
+        }
+        ExecutorService control;
+        synchronized (this) {
+            control = routeControl;
+            routeControl = null;
+        }
+        if (control != null) {
+            // the CamelContext stops the routes itself: the policies' starts and stops that are left do nothing
+            getCamelContext().getExecutorServiceManager().shutdown(control);
         }
         if (ownedClient != null) {
             ownedClient.close();

@@ -15,7 +15,13 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Each ELECTED a route receives is followed by exactly one LOST, within the life of the consumer: if the consumer
  * stops while this pod leads, it emits LOST as its last event. From then on it cannot report the loss, and a route
- * acting on ELECTED (opening a connection, taking a lock) must get the chance to undo it.
+ * acting on ELECTED (opening a connection, taking a lock) must get the chance to undo it. That LOST is the end of
+ * this route's view of the election, not necessarily of the pod's leadership: other users of the Lease in the
+ * CamelContext (a policy, another consumer, a cluster view) may go on leading, and its holder header then still
+ * names this pod.
+ * <p>
+ * The route runs in every pod and its exchanges are not leader-only: what it does on ELECTED is not checked step
+ * by step against this pod's leadership, as a {@link K8sLeaderRoutePolicy}'s routes are.
  */
 public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipListener {
 

@@ -3,6 +3,7 @@ package io.github.camelk8s.leader;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.election.LeaseElector;
@@ -12,12 +13,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelInternalProcessorAdvice;
-import org.apache.camel.spi.InternalProcessor;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
@@ -25,19 +23,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs its routes only in the pod that leads a Lease: they do not start with the CamelContext, start when this
- * pod is ELECTED and stop when it is LOST. Every exchange is also checked as it begins: if this pod's leadership
- * is not locally valid at that moment (for example after a long pause, before the step-down has stopped the
- * route), the exchange fails with {@link LeadershipLostException} instead of running. The same check runs before
- * each further step of the route, so an exchange that was in flight when leadership lapsed stops at the next step
- * instead of running to its end.
+ * pod is ELECTED and stop when it is LOST. Their exchanges are leader-only: each step of such an exchange, at any
+ * depth and in any route it reaches (a split's branch, a route called through {@code direct:} or {@code seda:}),
+ * begins only while this pod's leadership is locally valid; once it is not (after a long pause, or once the
+ * renewDeadline has passed, before the step-down has stopped the route), the exchange fails with
+ * {@link LeadershipLostException} instead of going on. {@link K8sLeaderStepGuard} does the checking; the steps
+ * that handle the refusal (onException, doCatch, doFinally, onCompletion, dead letter channel) are not checked.
+ * <p>
+ * The elector counts the steps in flight: a stop or yield releases the Lease only after they have ended. So the
+ * route start and stop need not happen on the elector's event thread, which is shared by every Lease of the JVM:
+ * they run in the order of the events on the component's route-control threads, where a slow stop holds up this
+ * policy's later starts and stops only.
  * <p>
  * Options not set here are taken from the {@code k8s-leader} component's configuration.
  */
 public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderRoutePolicy.class);
-    /** Names the route that refused an exchange, so that route's onExchangeDone undoes only its own stop. */
-    private static final String REFUSED_BY_ROUTE = "CamelK8sLeaderRefusedByRoute";
 
     private CamelContext camelContext;
     private String leaseName;
@@ -56,11 +58,13 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
 
     private final Set<Route> routes = new CopyOnWriteArraySet<>();
     private final LeadershipListener listener = new Listener();
-    private final ContextStartedNotifier contextStarted = new ContextStartedNotifier();
-    /** Serialises starting and stopping the routes; never held while joining or leaving the election. */
-    private final Object routeLock = new Object();
+    private final RouteEvents routeEvents = new RouteEvents();
     private volatile LeaseElector elector;
+    /** The Lease as namespace/name, once known (for messages and to tell Leases apart). */
+    private volatile String leaseRef;
     private volatile boolean leading;
+    /** Starts and stops the routes, one task at a time, in the order of the leadership events. */
+    private volatile SerialHandOff routeControl;
 
     public K8sLeaderRoutePolicy() {
     }
@@ -93,63 +97,17 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         if (camelContext == null) {
             camelContext = route.getCamelContext();
         }
+        if (!K8sLeaderStepGuard.isInstalled(camelContext)) {
+            throw new IllegalStateException("Route " + route.getId() + " cannot be leader-only on Lease " + leaseName
+                                            + ": its CamelContext has no K8sLeaderStepGuard, so its steps would not be"
+                                            + " checked. K8sLeaderStepGuardPlugin adds it as the context is built;"
+                                            + " where ContextServicePlugins are not loaded, call"
+                                            + " K8sLeaderStepGuard.install(context) before adding routes");
+        }
         route.setAutoStartup(false);
-        guardSteps(route);
         routes.add(route);
         LOG.debug("Route {} runs only while this pod leads Lease {}", route.getId(), leaseName);
         join();
-        if (leading) {
-            // a route added to a running context while we lead starts like the others did
-            startRoutes();
-        }
-    }
-
-    /**
-     * Checks leadership before every step of the route, not only as an exchange begins. Being paused (a long GC, a
-     * starved CPU) mid-exchange for longer than the margin leaseDuration - renewDeadline lets another pod take over
-     * meanwhile; when this pod runs on, the step that was executing finishes (nothing can stop code that is
-     * already running), but its deadline has passed by this pod's own clock, so the exchange must not go on to
-     * its next step. Without this check it ran all its remaining steps alongside the new leader's work until
-     * the step-down stopped the route. The checks are advices on the route's top-level steps (their channels), so
-     * they run on the exchange's own thread right before each step, outside the step's error handler: a
-     * redelivering error handler cannot retry the refusal into a step.
-     */
-    private void guardSteps(Route route) {
-        StepGuard guard = new StepGuard(route.getId());
-        for (Processor step : route.getEventDrivenProcessors()) {
-            if (step instanceof InternalProcessor channel) {
-                channel.addAdvice(guard);
-            }
-        }
-    }
-
-    private final class StepGuard implements CamelInternalProcessorAdvice<Object> {
-        private final String routeId;
-
-        StepGuard(String routeId) {
-            this.routeId = routeId;
-        }
-
-        @Override
-        public Object before(Exchange exchange) throws LeadershipLostException {
-            LeaseElector current = elector;
-            if (current == null || !current.isLeader()) {
-                throw new LeadershipLostException(
-                        "Route " + routeId + " is leader-only and this pod's leadership of Lease " + leaseName
-                                                  + " is not valid now; the exchange stops before its next step",
-                        exchange);
-            }
-            return null;
-        }
-
-        @Override
-        public void after(Exchange exchange, Object data) {
-        }
-
-        @Override
-        public boolean hasState() {
-            return false;
-        }
     }
 
     @Override
@@ -163,30 +121,15 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         }
     }
 
+    /** The exchange's steps, in this route and wherever it goes from here, need this policy's Lease. */
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
-        LeaseElector current = elector;
-        if (current == null || !current.isLeader()) {
-            exchange.setException(new LeadershipLostException(
-                    "Route " + route.getId() + " is leader-only and this pod does not hold a valid leadership of Lease "
-                                                              + leaseName + " now; exchange refused",
-                    exchange));
-            // The exception alone does not keep the route's steps from running: Camel's pipeline enters its first
-            // step whatever the exchange carries, and a redelivering error handler there takes the exception for
-            // a failed attempt, clears it and runs the step again. Stopping the route makes the pipeline (or the
-            // single step's channel) end before any step; onExchangeDone lifts the stop again, so a route that
-            // called this one (direct:) is not stopped by it and handles the exception like any other.
-            exchange.setRouteStop(true);
-            exchange.setProperty(REFUSED_BY_ROUTE, route.getId());
-        }
+        LeaderOnlyMark.enter(exchange, this, route);
     }
 
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
-        if (route.getId().equals(exchange.getProperty(REFUSED_BY_ROUTE))) {
-            exchange.removeProperty(REFUSED_BY_ROUTE);
-            exchange.setRouteStop(false);
-        }
+        LeaderOnlyMark.leave(exchange, this, route);
     }
 
     @Override
@@ -200,6 +143,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         // shutdown, not stop: a route stopped because leadership was lost stops this policy with it, and must stay
         // in the election to be started again when this pod is next elected
         leave();
+        routeControl = null;
         super.doShutdown();
     }
 
@@ -212,11 +156,16 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         }
         K8sLeaderComponent component = camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
         K8sLeaderConfiguration options = effectiveOptions(component.getConfiguration());
-        camelContext.getManagementStrategy().addEventNotifier(contextStarted);
-        elector = component.joinElection(leaseName, options, kubernetesClient);
-        elector.addListener(listener);
+        if (routeControl == null) {
+            routeControl = new SerialHandOff(component.routeControl());
+        }
+        camelContext.getManagementStrategy().addEventNotifier(routeEvents);
+        LeaseElector joined = component.joinElection(leaseName, options, kubernetesClient);
+        leaseRef = joined.config().namespace() + "/" + joined.config().leaseName();
+        elector = joined;
+        joined.addListener(listener);
         try {
-            component.awaitLeadership(elector, options);
+            component.awaitLeadership(joined, options);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -233,7 +182,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         }
         // outside the lock: the last user's leave stops the elector, which waits for LOST to reach its listeners
         current.removeListener(listener);
-        camelContext.getManagementStrategy().removeEventNotifier(contextStarted);
+        camelContext.getManagementStrategy().removeEventNotifier(routeEvents);
         camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).leaveElection(current);
         leading = false;
     }
@@ -286,78 +235,103 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         return current != null && current.isLeader();
     }
 
+    /**
+     * Lets one step of a leader-only exchange begin if this pod's leadership is valid now; returns the elector that
+     * counts it until {@link LeaseElector#endStep()}, or null if the step must not begin.
+     */
+    LeaseElector beginStep() {
+        LeaseElector current = elector;
+        return current != null && current.tryBeginStep() ? current : null;
+    }
+
+    /** The Lease as namespace/name (its name alone until the policy has joined the election). */
+    String leaseRef() {
+        String ref = leaseRef;
+        return ref != null ? ref : leaseName;
+    }
+
     /** The elector this policy shares on its Lease, or null when it is not in the election (for tests). */
     LeaseElector elector() {
         return elector;
     }
 
+    /**
+     * Queues a start or stop of the routes behind the ones queued before. Never on the elector's event thread: a
+     * route stop waits for the exchanges in flight, and that thread serves every Lease of the JVM.
+     */
+    private void control(Runnable task) {
+        SerialHandOff control = routeControl;
+        if (control != null && !control.handOver(task)) {
+            LOG.debug("Not starting or stopping the routes of Lease {}: the CamelContext is stopping", leaseName);
+        }
+    }
+
     private void startRoutes() {
-        synchronized (routeLock) {
-            if (!leading || elector == null || !camelContext.isStarted()) {
-                // not yet: the CamelContextStartedEvent will start them if we still lead then
-                return;
-            }
-            for (Route route : routes) {
-                ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
-                if (status == null || status.isStartable()) {
-                    try {
-                        LOG.debug("Starting route {}: this pod leads Lease {}", route.getId(), leaseName);
-                        camelContext.getRouteController().startRoute(route.getId());
-                    } catch (Exception e) {
-                        handleException(e);
-                    }
+        if (!leading || elector == null || !camelContext.isStarted()) {
+            // not yet: the CamelContextStartedEvent (or RouteAddedEvent) starts them if we still lead then
+            return;
+        }
+        changeRoutes(ServiceStatus::isStartable, "Starting route {}: this pod leads Lease {}",
+                route -> camelContext.getRouteController().startRoute(route.getId()));
+    }
+
+    private void stopRoutes() {
+        if (leading || camelContext.isStopping() || camelContext.isStopped()) {
+            // elected again meanwhile, or the context is shutting the routes down itself
+            return;
+        }
+        changeRoutes(ServiceStatus::isStoppable, "Stopping route {}: this pod no longer leads Lease {}",
+                this::stopRoute);
+    }
+
+    private void changeRoutes(Predicate<ServiceStatus> applies, String message, RouteChange change) {
+        for (Route route : routes) {
+            ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
+            if (status != null && applies.test(status)) {
+                try {
+                    LOG.debug(message, route.getId(), leaseName);
+                    change.apply(route);
+                } catch (Exception e) {
+                    handleException(e);
                 }
             }
         }
     }
 
-    private void stopRoutes() {
-        synchronized (routeLock) {
-            if (camelContext.isStopping() || camelContext.isStopped()) {
-                // the context is shutting the routes down itself, before this policy leaves the election
-                return;
-            }
-            for (Route route : routes) {
-                ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getId());
-                if (status != null && status.isStoppable()) {
-                    try {
-                        LOG.debug("Stopping route {}: this pod no longer leads Lease {}", route.getId(), leaseName);
-                        stopRoute(route);
-                    } catch (Exception e) {
-                        handleException(e);
-                    }
-                }
-            }
-        }
+    @FunctionalInterface
+    private interface RouteChange {
+        void apply(Route route) throws Exception;
     }
 
     private final class Listener implements LeadershipListener {
         @Override
         public void elected(LeaseRecord record) {
             leading = true;
-            startRoutes();
+            control(K8sLeaderRoutePolicy.this::startRoutes);
         }
 
         @Override
         public void lost(LeaseRecord lastKnown) {
             leading = false;
-            stopRoutes();
+            control(K8sLeaderRoutePolicy.this::stopRoutes);
         }
     }
 
-    private final class ContextStartedNotifier extends SimpleEventNotifierSupport {
-        ContextStartedNotifier() {
+    /** Starts the routes once the CamelContext has started, or once a route is added to a running one. */
+    private final class RouteEvents extends SimpleEventNotifierSupport {
+        RouteEvents() {
             setIgnoreExchangeEvents(true);
         }
 
         @Override
         public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.CamelContextStartedEvent;
+            return event instanceof CamelEvent.CamelContextStartedEvent
+                   || event instanceof CamelEvent.RouteAddedEvent added && routes.contains(added.getRoute());
         }
 
         @Override
         public void notify(CamelEvent event) {
-            startRoutes();
+            control(K8sLeaderRoutePolicy.this::startRoutes);
         }
     }
 

@@ -1,14 +1,18 @@
 package io.github.camelk8s.leader;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.ManualClock;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -232,5 +236,76 @@ class LeaderRoutePolicyTest {
             assertThat(pod.events(LOST)).hasSize(1);
             assertThat(pod.workStatus()).isEqualTo(ServiceStatus.Stopped);
         });
+    }
+
+    /**
+     * Two Leases lose leadership while an exchange that does not end is in flight on each, and then a third one:
+     * the stops of the first two routes wait for their exchanges, but not on the event threads that every Lease of
+     * the client shares, so the third Lease's LOST still arrives.
+     */
+    @Test
+    void routeStopWaitingForAnExchangeInFlightDoesNotHoldTheEventsOfOtherLeases() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(2);
+        CountDownLatch endOfTest = new CountDownLatch(1);
+        List<String> quickEvents = new CopyOnWriteArrayList<>();
+        List<K8sLeaderRoutePolicy> slow = List.of(new K8sLeaderRoutePolicy("slow-1"),
+                new K8sLeaderRoutePolicy("slow-2"));
+        CamelPod pod = pods.create("pod-a").withoutStandardRoutes().routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                for (K8sLeaderRoutePolicy policy : slow) {
+                    from("timer:" + policy.getLeaseName() + "?repeatCount=1&delay=0").routeId(policy.getLeaseName())
+                            .routePolicy(policy)
+                            .process(e -> {
+                                inFlight.countDown();
+                                endOfTest.await();
+                            });
+                }
+                from("k8s-leader:quick").routeId("quick")
+                        .process(e -> quickEvents.add(e.getIn().getHeader(K8sLeaderConstants.EVENT, String.class)));
+            }
+        }).start();
+        try {
+            await().atMost(Pods.PATIENCE).until(() -> inFlight.getCount() == 0 && quickEvents.contains("ELECTED"));
+            List<String> slowLosses = new CopyOnWriteArrayList<>();
+            for (K8sLeaderRoutePolicy policy : slow) {
+                policy.elector().addListener(new LeadershipListener() {
+                    @Override
+                    public void lost(LeaseRecord lastKnown) {
+                        slowLosses.add(policy.getLeaseName());
+                    }
+                });
+                policy.elector().yieldLeadership(Duration.ofMinutes(1));
+            }
+            await().atMost(Pods.PATIENCE).until(() -> slowLosses.size() == 2);
+
+            pod.component().findElection(MockApiServer.NAMESPACE, "quick").yieldLeadership(Duration.ofMinutes(1));
+
+            await().atMost(Pods.PATIENCE).until(() -> quickEvents.contains("LOST"));
+            for (K8sLeaderRoutePolicy policy : slow) {
+                assertThat(pod.routeStatus(policy.getLeaseName())).as("%s, still stopping", policy.getLeaseName())
+                        .isNotEqualTo(ServiceStatus.Stopped);
+            }
+        } finally {
+            endOfTest.countDown();
+        }
+    }
+
+    @Test
+    void leaderOnlyRouteAddedToTheRunningContextOfTheLeaderStarts() throws Exception {
+        CamelPod leader = pods.create("pod-a").withoutEventRoute().start();
+        await().atMost(Pods.PATIENCE).until(() -> leader.isLeader() && leader.workStatus() == ServiceStatus.Started);
+        List<String> processed = new CopyOnWriteArrayList<>();
+
+        leader.context().addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:late?repeatCount=1&delay=0").routeId("late")
+                        .routePolicy(new K8sLeaderRoutePolicy(CamelPod.LEASE)).process(e -> processed.add("late"));
+            }
+        });
+
+        await().atMost(Pods.PATIENCE).until(() -> leader.routeStatus("late") == ServiceStatus.Started);
+        await().atMost(Pods.PATIENCE).until(() -> processed.contains("late"));
     }
 }

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.testsupport.LogCapture;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

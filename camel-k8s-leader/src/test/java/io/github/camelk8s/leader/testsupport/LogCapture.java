@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader.e2e;
+package io.github.camelk8s.leader.testsupport;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,9 +12,9 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /** Records what the component logs (logger {@code io.github.camelk8s}) at INFO and above while it is open. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
-    record Line(Level level, String logger, String message) {
+    public record Line(Level level, String logger, String message) {
     }
 
     private static final String LOGGER = "io.github.camelk8s";
@@ -24,7 +24,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         super("e2e-log-capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
     }
 
-    static LogCapture open() {
+    public static LogCapture open() {
         LogCapture capture = new LogCapture();
         capture.start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
@@ -40,17 +40,17 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     }
 
     /** The WARN and ERROR lines so far that mention {@code text}: what an operator is alerted by. */
-    List<Line> warningsAbout(String text) {
+    public List<Line> warningsAbout(String text) {
         return warnings().stream().filter(l -> l.message().contains(text)).toList();
     }
 
     /** The WARN and ERROR lines so far. */
-    List<Line> warnings() {
+    public List<Line> warnings() {
         return lines.stream().filter(l -> l.level().isMoreSpecificThan(Level.WARN)).toList();
     }
 
     /** The lines of any level so far that mention {@code text}. */
-    List<Line> about(String text) {
+    public List<Line> about(String text) {
         return lines.stream().filter(l -> l.message().contains(text)).toList();
     }
 
