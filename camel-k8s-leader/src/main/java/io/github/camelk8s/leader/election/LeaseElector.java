@@ -336,10 +336,11 @@ public final class LeaseElector implements AutoCloseable {
                 timers.clear();
             }
         }
-        if (!watchRequested && isAnswer(cause)) {
-            // The namespace watch starts once the first answer's outcome has reached the listeners (ELECTED and the
-            // route started, or NEW_LEADER): opened with the first read, its list and connection competed with the
-            // election and the route start. Nothing is missed meanwhile: it lists first, and the core polls.
+        if (!watchRequested && isAnswer(cause) && core.inFlight == null) {
+            // The namespace watch starts once the first attempt is over (a read, and the write it led to) and its
+            // outcome has reached the listeners (ELECTED and the route started, or NEW_LEADER): opened with the
+            // first read, its list and connection competed with the election and the route start. Nothing is
+            // missed meanwhile: it lists first, and the core polls.
             watchRequested = true;
             dispatch(watch::start);
         }
