@@ -487,7 +487,8 @@ class ElectionCore {
                 arm(ElectionTimer.POLL, now + retryPeriodNanos);
                 // The safety net while the watch is down, not a second retry loop: a request in flight or a retry
                 // due reads the Lease anyway (a pod refused by RBAC read twice per retryPeriod otherwise).
-                if (phase == Phase.FOLLOWER && !watching && inFlight == null && !armed.containsKey(ElectionTimer.RETRY)) {
+                if (phase == Phase.FOLLOWER && !watching && inFlight == null
+                    && !armed.containsKey(ElectionTimer.RETRY)) {
                     refreshNeeded = true;
                 }
             }
@@ -505,7 +506,7 @@ class ElectionCore {
         }
     }
 
-    /** The timer that fences the leader: no successful renewal for renewDeadline ends leadership, whatever is in flight. */
+    /** Fences the leader: no successful renewal for renewDeadline ends leadership, whatever is still pending. */
     private void deadline() {
         if (now - validUntil < 0) {
             arm(ElectionTimer.DEADLINE, validUntil);
@@ -620,7 +621,8 @@ class ElectionCore {
                 out.add(new ElectionAction.NewLeader(after));
             }
         }
-        if (after != null && after.isHeld() && !after.isHeldBy(me) && now - expiresAt(after, observedAt, now, wallNow) < 0) {
+        if (after != null && after.isHeld() && !after.isHeldBy(me)
+            && now - expiresAt(after, observedAt, now, wallNow) < 0) {
             decided();
         }
         return true;
@@ -793,7 +795,7 @@ class ElectionCore {
         }
     }
 
-    /** The attempt reached its goal: a decision, a successful write or a conflict (not a read before a failing write). */
+    /** A request reached its goal: a decision, a successful write or a conflict (not a read before a failing write). */
     private void recovered() {
         if (failing) {
             failing = false;
@@ -860,7 +862,8 @@ class ElectionCore {
             case NEW -> LeaseElector.State.NEW;
             case LEADER -> LeaseElector.State.LEADER;
             case STOPPED -> LeaseElector.State.STOPPED;
-            case DRAINING, RELEASING -> then == Phase.STOPPED ? LeaseElector.State.STOPPED : LeaseElector.State.FOLLOWER;
+            case DRAINING, RELEASING -> then == Phase.STOPPED
+                    ? LeaseElector.State.STOPPED : LeaseElector.State.FOLLOWER;
             case FOLLOWER, YIELDING -> LeaseElector.State.FOLLOWER;
         };
     }
@@ -878,7 +881,8 @@ class ElectionCore {
     }
 
     boolean isYielding() {
-        return phase == Phase.YIELDING || then == Phase.YIELDING && (phase == Phase.DRAINING || phase == Phase.RELEASING);
+        return phase == Phase.YIELDING
+               || then == Phase.YIELDING && (phase == Phase.DRAINING || phase == Phase.RELEASING);
     }
 
     boolean isRunning() {

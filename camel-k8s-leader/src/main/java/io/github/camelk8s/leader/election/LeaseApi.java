@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The three calls the election needs on one Lease, made with the fabric8 client on the factory's API threads (each
- * elector has at most one in flight, so the threads bound the concurrency, not the number of elections). Writes are a create (fails if the Lease exists) or an update
- * carrying the resourceVersion that was read (fails if anyone wrote since): never a replace, which would silently
- * overwrite another candidate's acquisition. Both failures surface as {@link LeaseConflictException}, judged by
- * the HTTP code alone because the API server's reason varies (a real one says Conflict or AlreadyExists, the mock
- * server Invalid).
+ * elector has at most one in flight, so the threads bound the concurrency, not the number of elections). Writes
+ * are a create (fails if the Lease exists) or an update carrying the resourceVersion that was read (fails if anyone
+ * wrote since): never a replace, which would silently overwrite another candidate's acquisition. Both failures
+ * surface as {@link LeaseConflictException}, judged by the HTTP code alone because the API server's reason varies
+ * (a real one says Conflict or AlreadyExists, the mock server Invalid).
  */
 final class LeaseApi implements LeaseStore {
 

@@ -371,7 +371,8 @@ public final class LeaseElector implements AutoCloseable {
     private ElectionInput answerOf(LeaseRequest request, LeaseSnapshot lease, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause == null) {
-            return request instanceof LeaseRequest.Get ? new ElectionInput.Read(lease) : new ElectionInput.Written(lease);
+            return request instanceof LeaseRequest.Get
+                    ? new ElectionInput.Read(lease) : new ElectionInput.Written(lease);
         }
         if (cause instanceof LeaseConflictException) {
             return new ElectionInput.Conflict(watch.isWatching());

@@ -96,8 +96,9 @@ public final class LeaseElectorFactory implements AutoCloseable {
         NamespaceLeaseWatch watch = watches.computeIfAbsent(namespace, ns -> new NamespaceLeaseWatch(client, ns));
         electorsPerNamespace.merge(namespace, 1, Integer::sum);
         LeaseElector[] self = new LeaseElector[1];
-        self[0] = new LeaseElector(config, new ElectionCore(config), new LeaseApi(client, namespace, config.leaseName(), io),
-                watch, clock, this::schedule, events, () -> stopped(self[0]));
+        LeaseApi api = new LeaseApi(client, namespace, config.leaseName(), io);
+        self[0] = new LeaseElector(config, new ElectionCore(config), api, watch, clock, this::schedule, events,
+                () -> stopped(self[0]));
         electors.add(self[0]);
         return self[0];
     }
