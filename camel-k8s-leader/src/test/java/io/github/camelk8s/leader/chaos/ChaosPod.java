@@ -84,10 +84,10 @@ final class ChaosPod implements AutoCloseable {
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(MockApiServer.NAMESPACE);
         options.setIdentity(name);
-        options.setLeaseDuration(timings.leaseDuration().toMillis());
-        options.setRenewDeadline(timings.renewDeadline().toMillis());
-        options.setRetryPeriod(timings.retryPeriod().toMillis());
-        options.setRenewalInterval(timings.renewalInterval().toMillis());
+        options.setLeaseDuration(timings.leaseDuration());
+        options.setRenewDeadline(timings.renewDeadline());
+        options.setRetryPeriod(timings.retryPeriod());
+        options.setRenewalInterval(timings.renewalInterval());
     }
 
     void start() {

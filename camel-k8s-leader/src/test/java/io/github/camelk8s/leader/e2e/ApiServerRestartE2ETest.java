@@ -94,8 +94,8 @@ class ApiServerRestartE2ETest {
     private List<CamelPod> startPods(String lease, Duration leaseDuration, Duration renewDeadline) {
         return List.of("pod-a", "pod-b", "pod-c").stream()
                 .map(name -> e2e.pod(name, lease).configure(o -> {
-                    o.setLeaseDuration(leaseDuration.toMillis());
-                    o.setRenewDeadline(renewDeadline.toMillis());
+                    o.setLeaseDuration(leaseDuration);
+                    o.setRenewDeadline(renewDeadline);
                 }).start())
                 .toList();
     }
