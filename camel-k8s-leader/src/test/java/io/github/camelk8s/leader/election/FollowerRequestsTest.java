@@ -56,7 +56,7 @@ class FollowerRequestsTest {
 
     @Test
     void aCandidateThatTheApiServerRefusesReadsTheLeaseOncePerRetryPeriodNotTwice() throws InterruptedException {
-        // Found against a real API server (RbacE2ETest): without RBAC the informer cannot list, so the poll timer
+        // Found against a real API server (RbacIT): without RBAC the informer cannot list, so the poll timer
         // runs beside the retry timer of the failed read, and both started a read: up to two GETs per retryPeriod.
         FaultDispatcher.Rule reads = election.faults().failWith(FaultDispatcher.candidate("pod-a")
                 .and(r -> r.method().equals("GET") && r.path().contains("/leases/ledger")), 403, -1);

@@ -37,9 +37,9 @@ import static org.awaitility.Awaitility.await;
  * resource, namespace, Lease), once, while the candidate retries at its retryPeriod and no faster; and a candidate
  * that was refused leads as soon as the Role is granted, without a restart.
  */
-class RbacE2ETest {
+class RbacIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RbacE2ETest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RbacIT.class);
     private static final Path MANIFEST = Path.of("..", "examples", "kubernetes", "rbac.yaml");
     /** The name of every object in the manifest. */
     private static final String DOCUMENTED = "camel-k8s-leader";

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Our elector and fabric8's {@link LeaderElector} on the same Lease of a real API server: each respects the other's
  * term, each takes over when the other releases, and they never lead at the same time.
  */
-class Fabric8InteropE2ETest {
+class Fabric8InteropIT {
 
     private static final Duration LEASE_DURATION = Duration.ofSeconds(3);
     private static final Duration RENEW_DEADLINE = Duration.ofSeconds(2);
