@@ -102,8 +102,8 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         routes.remove(route);
         super.onRemove(route);
         if (routes.isEmpty()) {
-            // removing a route does not shut its policy down: without this, a policy whose routes were all
-            // removed kept competing, and a leader kept the Lease with nothing left to run
+            // removing a route does not shut its policy down; a policy with no route left must leave the election,
+            // or a leader would keep the Lease with nothing to run
             leave();
         }
     }
