@@ -33,9 +33,9 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "awaitleadership":
-        case "awaitLeadership": getOrCreateConfiguration(target).setAwaitLeadership(property(camelContext, boolean.class, value)); return true;
+        case "awaitLeadership": getOrCreateConfiguration(target).setAwaitLeadership(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "awaitleadershiptimeout":
-        case "awaitLeadershipTimeout": getOrCreateConfiguration(target).setAwaitLeadershipTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "awaitLeadershipTimeout": getOrCreateConfiguration(target).setAwaitLeadershipTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.github.camelk8s.leader.K8sLeaderConfiguration.class, value)); return true;
@@ -47,20 +47,20 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaseduration":
-        case "leaseDuration": getOrCreateConfiguration(target).setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "leaseDuration": getOrCreateConfiguration(target).setLeaseDuration(property(camelContext, java.lang.String.class, value)); return true;
         case "logginglevel":
         case "loggingLevel": getOrCreateConfiguration(target).setLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
         case "namespace": getOrCreateConfiguration(target).setNamespace(property(camelContext, java.lang.String.class, value)); return true;
         case "recordevents":
-        case "recordEvents": getOrCreateConfiguration(target).setRecordEvents(property(camelContext, boolean.class, value)); return true;
+        case "recordEvents": getOrCreateConfiguration(target).setRecordEvents(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "releaseonstop":
-        case "releaseOnStop": getOrCreateConfiguration(target).setReleaseOnStop(property(camelContext, boolean.class, value)); return true;
+        case "releaseOnStop": getOrCreateConfiguration(target).setReleaseOnStop(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "renewdeadline":
-        case "renewDeadline": getOrCreateConfiguration(target).setRenewDeadline(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "renewDeadline": getOrCreateConfiguration(target).setRenewDeadline(property(camelContext, java.lang.String.class, value)); return true;
         case "renewalinterval":
-        case "renewalInterval": getOrCreateConfiguration(target).setRenewalInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "renewalInterval": getOrCreateConfiguration(target).setRenewalInterval(property(camelContext, java.lang.String.class, value)); return true;
         case "retryperiod":
-        case "retryPeriod": getOrCreateConfiguration(target).setRetryPeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "retryPeriod": getOrCreateConfiguration(target).setRetryPeriod(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -76,9 +76,9 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "awaitleadership":
-        case "awaitLeadership": return boolean.class;
+        case "awaitLeadership": return java.lang.Boolean.class;
         case "awaitleadershiptimeout":
-        case "awaitLeadershipTimeout": return long.class;
+        case "awaitLeadershipTimeout": return java.lang.String.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return io.github.camelk8s.leader.K8sLeaderConfiguration.class;
@@ -90,20 +90,20 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "leaseduration":
-        case "leaseDuration": return long.class;
+        case "leaseDuration": return java.lang.String.class;
         case "logginglevel":
         case "loggingLevel": return org.apache.camel.LoggingLevel.class;
         case "namespace": return java.lang.String.class;
         case "recordevents":
-        case "recordEvents": return boolean.class;
+        case "recordEvents": return java.lang.Boolean.class;
         case "releaseonstop":
-        case "releaseOnStop": return boolean.class;
+        case "releaseOnStop": return java.lang.Boolean.class;
         case "renewdeadline":
-        case "renewDeadline": return long.class;
+        case "renewDeadline": return java.lang.String.class;
         case "renewalinterval":
-        case "renewalInterval": return long.class;
+        case "renewalInterval": return java.lang.String.class;
         case "retryperiod":
-        case "retryPeriod": return long.class;
+        case "retryPeriod": return java.lang.String.class;
         default: return null;
         }
     }
@@ -115,7 +115,7 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "awaitleadership":
-        case "awaitLeadership": return getOrCreateConfiguration(target).isAwaitLeadership();
+        case "awaitLeadership": return getOrCreateConfiguration(target).getAwaitLeadership();
         case "awaitleadershiptimeout":
         case "awaitLeadershipTimeout": return getOrCreateConfiguration(target).getAwaitLeadershipTimeout();
         case "bridgeerrorhandler":
@@ -134,9 +134,9 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "loggingLevel": return getOrCreateConfiguration(target).getLoggingLevel();
         case "namespace": return getOrCreateConfiguration(target).getNamespace();
         case "recordevents":
-        case "recordEvents": return getOrCreateConfiguration(target).isRecordEvents();
+        case "recordEvents": return getOrCreateConfiguration(target).getRecordEvents();
         case "releaseonstop":
-        case "releaseOnStop": return getOrCreateConfiguration(target).isReleaseOnStop();
+        case "releaseOnStop": return getOrCreateConfiguration(target).getReleaseOnStop();
         case "renewdeadline":
         case "renewDeadline": return getOrCreateConfiguration(target).getRenewDeadline();
         case "renewalinterval":

@@ -24,9 +24,9 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         K8sLeaderEndpoint target = (K8sLeaderEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "awaitleadership":
-        case "awaitLeadership": target.getConfiguration().setAwaitLeadership(property(camelContext, boolean.class, value)); return true;
+        case "awaitLeadership": target.getConfiguration().setAwaitLeadership(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "awaitleadershiptimeout":
-        case "awaitLeadershipTimeout": target.getConfiguration().setAwaitLeadershipTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "awaitLeadershipTimeout": target.getConfiguration().setAwaitLeadershipTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
@@ -39,23 +39,23 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaseduration":
-        case "leaseDuration": target.getConfiguration().setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "leaseDuration": target.getConfiguration().setLeaseDuration(property(camelContext, java.lang.String.class, value)); return true;
         case "logginglevel":
         case "loggingLevel": target.getConfiguration().setLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
         case "namespace": target.getConfiguration().setNamespace(property(camelContext, java.lang.String.class, value)); return true;
         case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "recordevents":
-        case "recordEvents": target.getConfiguration().setRecordEvents(property(camelContext, boolean.class, value)); return true;
+        case "recordEvents": target.getConfiguration().setRecordEvents(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "releaseonstop":
-        case "releaseOnStop": target.getConfiguration().setReleaseOnStop(property(camelContext, boolean.class, value)); return true;
+        case "releaseOnStop": target.getConfiguration().setReleaseOnStop(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "renewdeadline":
-        case "renewDeadline": target.getConfiguration().setRenewDeadline(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "renewDeadline": target.getConfiguration().setRenewDeadline(property(camelContext, java.lang.String.class, value)); return true;
         case "renewalinterval":
-        case "renewalInterval": target.getConfiguration().setRenewalInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "renewalInterval": target.getConfiguration().setRenewalInterval(property(camelContext, java.lang.String.class, value)); return true;
         case "retryperiod":
-        case "retryPeriod": target.getConfiguration().setRetryPeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "retryPeriod": target.getConfiguration().setRetryPeriod(property(camelContext, java.lang.String.class, value)); return true;
         case "yieldduration":
-        case "yieldDuration": target.setYieldDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "yieldDuration": target.setYieldDuration(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -64,9 +64,9 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "awaitleadership":
-        case "awaitLeadership": return boolean.class;
+        case "awaitLeadership": return java.lang.Boolean.class;
         case "awaitleadershiptimeout":
-        case "awaitLeadershipTimeout": return long.class;
+        case "awaitLeadershipTimeout": return java.lang.String.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "exceptionhandler":
@@ -79,23 +79,23 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "leaseduration":
-        case "leaseDuration": return long.class;
+        case "leaseDuration": return java.lang.String.class;
         case "logginglevel":
         case "loggingLevel": return org.apache.camel.LoggingLevel.class;
         case "namespace": return java.lang.String.class;
         case "operation": return java.lang.String.class;
         case "recordevents":
-        case "recordEvents": return boolean.class;
+        case "recordEvents": return java.lang.Boolean.class;
         case "releaseonstop":
-        case "releaseOnStop": return boolean.class;
+        case "releaseOnStop": return java.lang.Boolean.class;
         case "renewdeadline":
-        case "renewDeadline": return long.class;
+        case "renewDeadline": return java.lang.String.class;
         case "renewalinterval":
-        case "renewalInterval": return long.class;
+        case "renewalInterval": return java.lang.String.class;
         case "retryperiod":
-        case "retryPeriod": return long.class;
+        case "retryPeriod": return java.lang.String.class;
         case "yieldduration":
-        case "yieldDuration": return long.class;
+        case "yieldDuration": return java.lang.String.class;
         default: return null;
         }
     }
@@ -105,7 +105,7 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         K8sLeaderEndpoint target = (K8sLeaderEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "awaitleadership":
-        case "awaitLeadership": return target.getConfiguration().isAwaitLeadership();
+        case "awaitLeadership": return target.getConfiguration().getAwaitLeadership();
         case "awaitleadershiptimeout":
         case "awaitLeadershipTimeout": return target.getConfiguration().getAwaitLeadershipTimeout();
         case "bridgeerrorhandler":
@@ -126,9 +126,9 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "namespace": return target.getConfiguration().getNamespace();
         case "operation": return target.getOperation();
         case "recordevents":
-        case "recordEvents": return target.getConfiguration().isRecordEvents();
+        case "recordEvents": return target.getConfiguration().getRecordEvents();
         case "releaseonstop":
-        case "releaseOnStop": return target.getConfiguration().isReleaseOnStop();
+        case "releaseOnStop": return target.getConfiguration().getReleaseOnStop();
         case "renewdeadline":
         case "renewDeadline": return target.getConfiguration().getRenewDeadline();
         case "renewalinterval":

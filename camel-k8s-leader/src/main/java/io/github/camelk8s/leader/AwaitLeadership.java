@@ -23,10 +23,10 @@ final class AwaitLeadership {
      */
     static void await(LeaseElector elector, K8sLeaderConfiguration options, long startedNanos)
             throws InterruptedException {
-        if (!options.isAwaitLeadership()) {
+        if (!options.awaitsLeadership()) {
             return;
         }
-        Duration timeout = options.effectiveAwaitLeadershipTimeout();
+        Duration timeout = options.awaitLeadershipTimeout(elector.config());
         Duration remaining = timeout.minusNanos(System.nanoTime() - startedNanos);
         if (elector.awaitDecision(remaining.isNegative() ? Duration.ZERO : remaining)) {
             LOG.info("{}: leader of {}/{} is '{}'", elector.config().identity(), elector.config().namespace(),

@@ -43,7 +43,7 @@ public class K8sLeaderClusterView extends AbstractCamelClusterView implements Le
     @Override
     protected void doStart() throws Exception {
         K8sLeaderComponent component = service.component();
-        K8sLeaderConfiguration options = service.effectiveOptions(component.getConfiguration());
+        K8sLeaderConfiguration options = service.getConfiguration();
         LeaseElector joined = component.joinElection(getNamespace(), options, service.getKubernetesClient());
         elector = joined;
         joined.addListener(this);

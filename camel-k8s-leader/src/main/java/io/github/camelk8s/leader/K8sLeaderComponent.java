@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -31,7 +30,6 @@ import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * Leader election on a Kubernetes Lease. Its options are the defaults of every {@code k8s-leader:} endpoint,
@@ -44,9 +42,6 @@ import org.slf4j.event.Level;
 public class K8sLeaderComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderComponent.class);
-
-    private static final String[] DURATION_OPTIONS = { "leaseDuration", "renewDeadline", "retryPeriod",
-            "renewalInterval", "awaitLeadershipTimeout", "yieldDuration" };
 
     static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
     /** The longest request timeout of the client the component builds for itself. */
@@ -87,31 +82,16 @@ public class K8sLeaderComponent extends DefaultComponent {
             throw new IllegalArgumentException("Invalid k8s-leader option leaseName='': the URI must name the Lease, "
                                                + "as in k8s-leader:my-lease");
         }
-        rejectNegativeDurations(parameters);
-        K8sLeaderEndpoint endpoint = new K8sLeaderEndpoint(uri, this, remaining, configuration.copy());
+        K8sLeaderEndpoint endpoint = new K8sLeaderEndpoint(uri, this, remaining, new K8sLeaderConfiguration());
         setProperties(endpoint, parameters);
         return endpoint;
-    }
-
-    /**
-     * Camel converts a duration such as {@code -5s} to 0 (its text parser drops negative units), so the validation
-     * that follows would report {@code leaseDuration=0ms}, a value the user never wrote. Negative durations are
-     * rejected here instead, while the text as written is still at hand.
-     */
-    private static void rejectNegativeDurations(Map<String, Object> parameters) {
-        for (String option : DURATION_OPTIONS) {
-            if (parameters.get(option) instanceof String text && text.trim().startsWith("-")) {
-                throw new IllegalArgumentException(
-                        "Invalid k8s-leader option " + option + "=" + text + ": must be greater than 0");
-            }
-        }
     }
 
     public K8sLeaderConfiguration getConfiguration() {
         return configuration;
     }
 
-    /** The default options for every endpoint, policy and cluster view of this component. */
+    /** The options below every endpoint's, policy's and cluster service's own: theirs lie over these. */
     public void setConfiguration(K8sLeaderConfiguration configuration) {
         this.configuration = configuration;
     }
@@ -134,14 +114,16 @@ public class K8sLeaderComponent extends DefaultComponent {
     }
 
     /**
-     * Joins the election on a Lease with the given options: the elector is shared with every other user of the
-     * same Lease in this CamelContext. Fails with a message naming the option and value when an option is invalid.
+     * Joins the election on a Lease with the given options over this component's: the elector is shared with every
+     * other user of the same Lease in this CamelContext. Fails with a message naming the option and its value as
+     * written when an option is invalid.
      */
-    LeaseElector joinElection(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
+    LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay, KubernetesClient client) {
         KubernetesClient effectiveClient = client != null ? client : defaultClient();
+        K8sLeaderConfiguration options = overlay.over(configuration);
         LeaderElectionConfig config = toElectionConfig(leaseName, options, effectiveClient);
         warnIfRequestsOutlast(config, effectiveClient);
-        return electors.join(config, options.isRecordEvents(), effectiveClient,
+        return electors.join(config, options.recordsEvents(), effectiveClient,
                 electionClock != null ? electionClock : ElectionClock.system());
     }
 
@@ -175,10 +157,10 @@ public class K8sLeaderComponent extends DefaultComponent {
         return electors.find(namespace, leaseName);
     }
 
-    /** The namespace the options name, or the default one for the client. */
-    String resolveNamespace(K8sLeaderConfiguration options, KubernetesClient client) {
-        return options.getNamespace() != null
-                ? options.getNamespace() : defaultNamespace(client != null ? client : defaultClient());
+    /** The namespace the options (over this component's) name, or the default one for the client. */
+    String resolveNamespace(K8sLeaderConfiguration overlay, KubernetesClient client) {
+        String namespace = overlay.over(configuration).getNamespace();
+        return namespace != null ? namespace : defaultNamespace(client != null ? client : defaultClient());
     }
 
     /** The health checks of this component's elections, one per running elector. */
@@ -230,45 +212,19 @@ public class K8sLeaderComponent extends DefaultComponent {
         return eventRecording;
     }
 
-    /** The awaitLeadership option of a consumer or policy that joined the election on the elector's Lease. */
-    void awaitLeadership(LeaseElector elector, K8sLeaderConfiguration options) throws InterruptedException {
-        AwaitLeadership.await(elector, options, electors.startedNanos(elector));
+    /** The awaitLeadership option of a consumer, policy or view that joined the election on the elector's Lease. */
+    void awaitLeadership(LeaseElector elector, K8sLeaderConfiguration overlay) throws InterruptedException {
+        AwaitLeadership.await(elector, overlay.over(configuration), electors.startedNanos(elector));
     }
 
     void leaveElection(LeaseElector elector) {
         electors.leave(elector);
     }
 
+    /** The engine's configuration for these (merged) options, with the namespace and identity resolved. */
     LeaderElectionConfig toElectionConfig(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
-        return LeaderElectionConfig.builder()
-                .leaseName(leaseName)
-                .namespace(resolveNamespace(options, client))
-                .identity(options.getIdentity() != null ? options.getIdentity() : defaultIdentity())
-                .leaseDuration(duration("leaseDuration", options.getLeaseDuration()))
-                .renewDeadline(duration("renewDeadline", options.getRenewDeadline()))
-                .retryPeriod(duration("retryPeriod", options.getRetryPeriod()))
-                .renewalInterval(duration("renewalInterval", options.getRenewalInterval()))
-                .releaseOnStop(options.isReleaseOnStop())
-                .loggingLevel(toSlf4j(options.getLoggingLevel()))
-                .build();
-    }
-
-    private static Duration duration(String option, long millis) {
-        if (millis <= 0) {
-            throw new IllegalArgumentException(
-                    "Invalid k8s-leader option " + option + "=" + millis + "ms: must be greater than 0");
-        }
-        return Duration.ofMillis(millis);
-    }
-
-    private static Level toSlf4j(org.apache.camel.LoggingLevel level) {
-        return switch (level) {
-            case ERROR -> Level.ERROR;
-            case WARN -> Level.WARN;
-            case INFO -> Level.INFO;
-            case DEBUG -> Level.DEBUG;
-            case TRACE, OFF -> Level.TRACE;
-        };
+        return options.toElectionConfig(leaseName, resolveNamespace(options, client),
+                options.getIdentity() != null ? options.getIdentity() : defaultIdentity());
     }
 
     synchronized KubernetesClient defaultClient() {
@@ -291,7 +247,8 @@ public class K8sLeaderComponent extends DefaultComponent {
      * retries: the elector retries by itself, after retryPeriod and with a fresh read.
      */
     static Config ownClientConfig(K8sLeaderConfiguration options) {
-        long timeout = Math.max(1, Math.min(options.getRenewDeadline() / 3, OWN_CLIENT_MAX_REQUEST_TIMEOUT_MILLIS));
+        long renewDeadline = options.renewDeadlineOrDefault().toMillis();
+        long timeout = Math.max(1, Math.min(renewDeadline / 3, OWN_CLIENT_MAX_REQUEST_TIMEOUT_MILLIS));
         return new ConfigBuilder(Config.autoConfigure(null))
                 .withRequestTimeout((int) timeout)
                 .withRequestRetryBackoffLimit(0)

@@ -1,6 +1,8 @@
 package io.github.camelk8s.leader;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.election.Durations;
+import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -23,10 +25,12 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
 
     static final String OPERATION_STATUS = "status";
     static final String OPERATION_YIELD = "yield";
+    static final String DEFAULT_YIELD_DURATION = "30s";
 
     @UriPath
     @Metadata(required = true, description = "The name of the Lease (a DNS-1123 subdomain)")
     private final String leaseName;
+    /** This endpoint's options, over the component's. */
     @UriParam
     private K8sLeaderConfiguration configuration;
     @UriParam(label = "producer", defaultValue = OPERATION_STATUS, enums = OPERATION_STATUS + "," + OPERATION_YIELD)
@@ -36,10 +40,10 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
                             + "must take part in the election on the Lease (a consumer, route policy or cluster "
                             + "view).")
     private String operation = OPERATION_STATUS;
-    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
+    @UriParam(label = "producer", defaultValue = DEFAULT_YIELD_DURATION)
     @Metadata(description = "With operation=yield: how long this pod stays out of the election before it competes "
                             + "again.")
-    private long yieldDuration = 30_000;
+    private String yieldDuration = DEFAULT_YIELD_DURATION;
     @UriParam(label = "advanced")
     @Metadata(description = "The Kubernetes client to use. Default: the component's.")
     private KubernetesClient kubernetesClient;
@@ -59,14 +63,9 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
     @Override
     public Producer createProducer() {
         if (!OPERATION_STATUS.equals(operation) && !OPERATION_YIELD.equals(operation)) {
-            throw new IllegalArgumentException("Invalid k8s-leader option operation=" + operation
-                                               + ": must be status or yield");
+            throw LeaderElectionConfig.invalidOption("operation", operation, "must be status or yield");
         }
-        if (yieldDuration <= 0) {
-            throw new IllegalArgumentException("Invalid k8s-leader option yieldDuration=" + yieldDuration
-                                               + "ms: must be greater than 0");
-        }
-        return new K8sLeaderProducer(this);
+        return new K8sLeaderProducer(this, Durations.parsePositive("yieldDuration", yieldDuration));
     }
 
     @Override
@@ -96,11 +95,11 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
         this.operation = operation;
     }
 
-    public long getYieldDuration() {
+    public String getYieldDuration() {
         return yieldDuration;
     }
 
-    public void setYieldDuration(long yieldDuration) {
+    public void setYieldDuration(String yieldDuration) {
         this.yieldDuration = yieldDuration;
     }
 

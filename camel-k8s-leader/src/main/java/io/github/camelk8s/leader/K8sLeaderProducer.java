@@ -13,10 +13,13 @@ import org.apache.camel.support.DefaultProducer;
  */
 public class K8sLeaderProducer extends DefaultProducer {
 
+    /** How long operation=yield keeps this pod out of the election. */
+    private final Duration yieldDuration;
     private String namespace;
 
-    public K8sLeaderProducer(K8sLeaderEndpoint endpoint) {
+    public K8sLeaderProducer(K8sLeaderEndpoint endpoint, Duration yieldDuration) {
         super(endpoint);
+        this.yieldDuration = yieldDuration;
     }
 
     @Override
@@ -43,7 +46,7 @@ public class K8sLeaderProducer extends DefaultProducer {
                                             + "K8sLeaderRoutePolicy or a K8sLeaderClusterService view on it");
         }
         if (K8sLeaderEndpoint.OPERATION_YIELD.equals(endpoint.getOperation())) {
-            elector.yieldLeadership(Duration.ofMillis(endpoint.getYieldDuration()));
+            elector.yieldLeadership(yieldDuration);
         }
         LeadershipEvents.populate(exchange, LeadershipStatus.of(elector));
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.election.LeadershipListener;
@@ -43,17 +44,8 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
 
     private CamelContext camelContext;
     private String leaseName;
-    private String namespace;
-    private String identity;
-    private Duration leaseDuration;
-    private Duration renewDeadline;
-    private Duration retryPeriod;
-    private Duration renewalInterval;
-    private LoggingLevel loggingLevel;
-    private Boolean awaitLeadership;
-    private Duration awaitLeadershipTimeout;
-    private Boolean releaseOnStop;
-    private Boolean recordEvents;
+    /** This policy's options, over the component's; see {@link K8sLeaderConfiguration}. */
+    private final K8sLeaderConfiguration options;
     private KubernetesClient kubernetesClient;
 
     private final Set<Route> routes = new CopyOnWriteArraySet<>();
@@ -67,26 +59,21 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     private volatile SerialHandOff routeControl;
 
     public K8sLeaderRoutePolicy() {
+        this(null);
     }
 
     public K8sLeaderRoutePolicy(String leaseName) {
+        this(leaseName, new K8sLeaderConfiguration());
+    }
+
+    private K8sLeaderRoutePolicy(String leaseName, K8sLeaderConfiguration options) {
         this.leaseName = leaseName;
+        this.options = options;
     }
 
     /** A new policy with the same options (not the same state), for another route. */
     K8sLeaderRoutePolicy copyOptions() {
-        K8sLeaderRoutePolicy copy = new K8sLeaderRoutePolicy(leaseName);
-        copy.namespace = namespace;
-        copy.identity = identity;
-        copy.leaseDuration = leaseDuration;
-        copy.renewDeadline = renewDeadline;
-        copy.retryPeriod = retryPeriod;
-        copy.renewalInterval = renewalInterval;
-        copy.loggingLevel = loggingLevel;
-        copy.awaitLeadership = awaitLeadership;
-        copy.awaitLeadershipTimeout = awaitLeadershipTimeout;
-        copy.releaseOnStop = releaseOnStop;
-        copy.recordEvents = recordEvents;
+        K8sLeaderRoutePolicy copy = new K8sLeaderRoutePolicy(leaseName, options.copy());
         copy.kubernetesClient = kubernetesClient;
         return copy;
     }
@@ -115,8 +102,8 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         routes.remove(route);
         super.onRemove(route);
         if (routes.isEmpty()) {
-            // removing a route does not shut its policy down: without this, a policy whose routes were all
-            // removed kept competing, and a leader kept the Lease with nothing left to run
+            // removing a route does not shut its policy down; a policy with no route left must leave the election,
+            // or a leader would keep the Lease with nothing to run
             leave();
         }
     }
@@ -155,7 +142,10 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
             throw new IllegalStateException("K8sLeaderRoutePolicy for Lease " + leaseName + " has no CamelContext");
         }
         K8sLeaderComponent component = camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
-        K8sLeaderConfiguration options = effectiveOptions(component.getConfiguration());
+        if (leaseName == null || leaseName.isEmpty()) {
+            throw LeaderElectionConfig.invalidOption("leaseName", leaseName,
+                    "K8sLeaderRoutePolicy needs the name of the Lease");
+        }
         if (routeControl == null) {
             routeControl = new SerialHandOff(component.routeControl());
         }
@@ -185,48 +175,6 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         camelContext.getManagementStrategy().removeEventNotifier(routeEvents);
         camelContext.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).leaveElection(current);
         leading = false;
-    }
-
-    K8sLeaderConfiguration effectiveOptions(K8sLeaderConfiguration defaults) {
-        if (leaseName == null || leaseName.isEmpty()) {
-            throw new IllegalArgumentException("Invalid k8s-leader option leaseName=" + leaseName
-                                               + ": K8sLeaderRoutePolicy needs the name of the Lease");
-        }
-        K8sLeaderConfiguration options = defaults.copy();
-        if (namespace != null) {
-            options.setNamespace(namespace);
-        }
-        if (identity != null) {
-            options.setIdentity(identity);
-        }
-        if (leaseDuration != null) {
-            options.setLeaseDuration(leaseDuration.toMillis());
-        }
-        if (renewDeadline != null) {
-            options.setRenewDeadline(renewDeadline.toMillis());
-        }
-        if (retryPeriod != null) {
-            options.setRetryPeriod(retryPeriod.toMillis());
-        }
-        if (renewalInterval != null) {
-            options.setRenewalInterval(renewalInterval.toMillis());
-        }
-        if (loggingLevel != null) {
-            options.setLoggingLevel(loggingLevel);
-        }
-        if (awaitLeadership != null) {
-            options.setAwaitLeadership(awaitLeadership);
-        }
-        if (awaitLeadershipTimeout != null) {
-            options.setAwaitLeadershipTimeout(awaitLeadershipTimeout.toMillis());
-        }
-        if (releaseOnStop != null) {
-            options.setReleaseOnStop(releaseOnStop);
-        }
-        if (recordEvents != null) {
-            options.setRecordEvents(recordEvents);
-        }
-        return options;
     }
 
     /** Whether this pod leads the Lease and its leadership is locally valid now. */
@@ -354,92 +302,78 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         this.leaseName = leaseName;
     }
 
-    public String getNamespace() {
-        return namespace;
+    /** This policy's own options (an option not set there is the component's). */
+    public K8sLeaderConfiguration getConfiguration() {
+        return options;
     }
 
-    public void setNamespace(String namespace) {
-        this.namespace = namespace;
+    public void setNamespace(String value) {
+        options.setNamespace(value);
     }
 
-    public String getIdentity() {
-        return identity;
+    public void setIdentity(String value) {
+        options.setIdentity(value);
     }
 
-    public void setIdentity(String identity) {
-        this.identity = identity;
+    public void setLeaseDuration(Duration duration) {
+        options.setLeaseDuration(duration);
     }
 
-    public Duration getLeaseDuration() {
-        return leaseDuration;
+    /** As text ({@code 15s}, {@code 1m30s}, {@code PT15S}): what YAML and properties bind, kept as written. */
+    public void setLeaseDuration(String text) {
+        options.setLeaseDuration(text);
     }
 
-    public void setLeaseDuration(Duration leaseDuration) {
-        this.leaseDuration = leaseDuration;
+    public void setRenewDeadline(Duration duration) {
+        options.setRenewDeadline(duration);
     }
 
-    public Duration getRenewDeadline() {
-        return renewDeadline;
+    /** As text ({@code 15s}, {@code 1m30s}, {@code PT15S}): what YAML and properties bind, kept as written. */
+    public void setRenewDeadline(String text) {
+        options.setRenewDeadline(text);
     }
 
-    public void setRenewDeadline(Duration renewDeadline) {
-        this.renewDeadline = renewDeadline;
+    public void setRetryPeriod(Duration duration) {
+        options.setRetryPeriod(duration);
     }
 
-    public Duration getRetryPeriod() {
-        return retryPeriod;
+    /** As text ({@code 15s}, {@code 1m30s}, {@code PT15S}): what YAML and properties bind, kept as written. */
+    public void setRetryPeriod(String text) {
+        options.setRetryPeriod(text);
     }
 
-    public void setRetryPeriod(Duration retryPeriod) {
-        this.retryPeriod = retryPeriod;
+    public void setRenewalInterval(Duration duration) {
+        options.setRenewalInterval(duration);
     }
 
-    public Duration getRenewalInterval() {
-        return renewalInterval;
+    /** As text ({@code 15s}, {@code 1m30s}, {@code PT15S}): what YAML and properties bind, kept as written. */
+    public void setRenewalInterval(String text) {
+        options.setRenewalInterval(text);
     }
 
-    public void setRenewalInterval(Duration renewalInterval) {
-        this.renewalInterval = renewalInterval;
+    public void setLoggingLevel(LoggingLevel value) {
+        options.setLoggingLevel(value);
     }
 
-    public LoggingLevel getLoggingLevel() {
-        return loggingLevel;
+    public void setAwaitLeadership(Boolean value) {
+        options.setAwaitLeadership(value);
     }
 
-    public void setLoggingLevel(LoggingLevel loggingLevel) {
-        this.loggingLevel = loggingLevel;
+    public void setAwaitLeadershipTimeout(Duration duration) {
+        options.setAwaitLeadershipTimeout(duration);
     }
 
-    public Boolean getAwaitLeadership() {
-        return awaitLeadership;
+    /** As text ({@code 15s}, {@code 1m30s}, {@code PT15S}): what YAML and properties bind, kept as written. */
+    public void setAwaitLeadershipTimeout(String text) {
+        options.setAwaitLeadershipTimeout(text);
     }
 
-    public void setAwaitLeadership(Boolean awaitLeadership) {
-        this.awaitLeadership = awaitLeadership;
+    public void setReleaseOnStop(Boolean value) {
+        options.setReleaseOnStop(value);
     }
 
-    public Duration getAwaitLeadershipTimeout() {
-        return awaitLeadershipTimeout;
-    }
-
-    public void setAwaitLeadershipTimeout(Duration awaitLeadershipTimeout) {
-        this.awaitLeadershipTimeout = awaitLeadershipTimeout;
-    }
-
-    public Boolean getReleaseOnStop() {
-        return releaseOnStop;
-    }
-
-    public void setReleaseOnStop(Boolean releaseOnStop) {
-        this.releaseOnStop = releaseOnStop;
-    }
-
-    public Boolean getRecordEvents() {
-        return recordEvents;
-    }
-
-    public void setRecordEvents(Boolean recordEvents) {
-        this.recordEvents = recordEvents;
+    public void setRecordEvents(Boolean value) {
+        options.setRecordEvents(value);
     }
 
     public KubernetesClient getKubernetesClient() {

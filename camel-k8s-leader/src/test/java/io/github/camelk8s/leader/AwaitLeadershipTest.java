@@ -37,7 +37,7 @@ class AwaitLeadershipTest {
         Duration timeout = Duration.ofSeconds(20);
         CamelPod pod = pods.create("pod-b").configure(o -> {
             o.setAwaitLeadership(true);
-            o.setAwaitLeadershipTimeout(timeout.toMillis());
+            o.setAwaitLeadershipTimeout(timeout);
         });
 
         long begin = System.nanoTime();
@@ -56,7 +56,7 @@ class AwaitLeadershipTest {
         pods.faults().failWith(candidate("pod-a"), 503, -1);
         CamelPod pod = pods.create("pod-a").configure(o -> {
             o.setAwaitLeadership(true);
-            o.setAwaitLeadershipTimeout(timeout.toMillis());
+            o.setAwaitLeadershipTimeout(timeout);
         });
 
         long begin = System.nanoTime();
@@ -75,7 +75,7 @@ class AwaitLeadershipTest {
         pods.faults().failWith(candidate("pod-a"), 503, -1);
         CamelPod pod = pods.create("pod-a").configure(o -> {
             o.setAwaitLeadership(true);
-            o.setAwaitLeadershipTimeout(timeout.toMillis());
+            o.setAwaitLeadershipTimeout(timeout);
         });
         pod.routes(new RouteBuilder() {
             @Override

@@ -1,10 +1,12 @@
 package io.github.camelk8s.leader;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
@@ -41,14 +43,15 @@ class CamelMainTest {
             });
             main.start();
             try {
-                K8sLeaderConfiguration options = main.getCamelContext()
-                        .getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).getConfiguration();
-                assertThat(options.getNamespace()).isEqualTo("camel-main");
-                assertThat(options.getIdentity()).isEqualTo("main-pod");
-                assertThat(options.getLeaseDuration()).isEqualTo(3000);
-                assertThat(options.getRenewDeadline()).isEqualTo(2000);
-                assertThat(options.getRetryPeriod()).isEqualTo(500);
-                assertThat(options.getRenewalInterval()).isEqualTo(500);
+                LeaderElectionConfig options = main.getCamelContext()
+                        .getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class)
+                        .findElection("camel-main", "main-lease").config();
+                assertThat(options.namespace()).isEqualTo("camel-main");
+                assertThat(options.identity()).isEqualTo("main-pod");
+                assertThat(options.leaseDuration()).isEqualTo(Duration.ofMillis(3000));
+                assertThat(options.renewDeadline()).isEqualTo(Duration.ofMillis(2000));
+                assertThat(options.retryPeriod()).isEqualTo(Duration.ofMillis(500));
+                assertThat(options.renewalInterval()).isEqualTo(Duration.ofMillis(500));
 
                 await().atMost(Pods.PATIENCE).until(() -> events.contains("ELECTED"));
                 Lease lease = pods.api().admin().leases().inNamespace("camel-main").withName("main-lease").get();

@@ -181,7 +181,7 @@ class ClusterServiceTest {
             // Camel Main adds the CamelClusterService beans it finds in the registry as services (beans bound before
             // it configures the context: main.bind, Spring, CDI; not camel.beans.* properties, bound later)
             K8sLeaderClusterService service = new K8sLeaderClusterService();
-            service.setIdentity("main-pod");
+            service.getConfiguration().setIdentity("main-pod");
             main.bind("leaderClusterService", service);
             main.addInitialProperty("camel.component.k8s-leader.lease-duration", "3s");
             main.addInitialProperty("camel.component.k8s-leader.renew-deadline", "2s");

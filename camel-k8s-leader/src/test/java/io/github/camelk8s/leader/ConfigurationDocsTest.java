@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelk8s.leader.election.Durations;
+import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import org.apache.camel.spi.UriParam;
 import org.junit.jupiter.api.Test;
 
@@ -113,14 +115,36 @@ class ConfigurationDocsTest {
     }
 
     @Test
-    void theRoutePolicyAndTheClusterServiceHaveASetterForEveryElectionOption() {
+    void theRoutePolicyHasASetterForEveryElectionOptionAndTheClusterServiceHoldsTheOptionsType() throws Exception {
         for (String option : electionOptions()) {
             String setter = "set" + Character.toUpperCase(option.charAt(0)) + option.substring(1);
             assertThat(Arrays.stream(K8sLeaderRoutePolicy.class.getMethods()).map(m -> m.getName()))
                     .as("K8sLeaderRoutePolicy setters").contains(setter);
-            assertThat(Arrays.stream(K8sLeaderClusterService.class.getMethods()).map(m -> m.getName()))
-                    .as("K8sLeaderClusterService setters").contains(setter);
         }
+        assertThat(K8sLeaderClusterService.class.getMethod("getConfiguration").getReturnType())
+                .isEqualTo(K8sLeaderConfiguration.class);
+    }
+
+    @Test
+    void theDocumentedDefaultsAreTheOnesAnElectionGets() throws IOException {
+        JsonNode properties = component().get("componentProperties");
+        LeaderElectionConfig applied = new K8sLeaderConfiguration().toElectionConfig("lease", "default", "pod-a");
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("leaseDuration", applied.leaseDuration());
+        expected.put("renewDeadline", applied.renewDeadline());
+        expected.put("retryPeriod", applied.retryPeriod());
+        expected.put("renewalInterval", applied.renewalInterval());
+        expected.forEach((option, value) -> assertThat(Durations.parse(option,
+                properties.get(option).get("defaultValue").asText())).as("default of " + option).isEqualTo(value));
+        assertThat(properties.get("releaseOnStop").get("defaultValue").asBoolean()).isEqualTo(applied.releaseOnStop());
+        assertThat(properties.get("loggingLevel").get("defaultValue").asText())
+                .isEqualTo(applied.loggingLevel().name());
+        K8sLeaderConfiguration unset = new K8sLeaderConfiguration();
+        assertThat(properties.get("awaitLeadership").get("defaultValue").asBoolean())
+                .isEqualTo(unset.awaitsLeadership());
+        assertThat(properties.get("recordEvents").get("defaultValue").asBoolean()).isEqualTo(unset.recordsEvents());
+        assertThat(unset.awaitLeadershipTimeout(applied)).as("awaitLeadershipTimeout: leaseDuration + renewDeadline")
+                .isEqualTo(applied.leaseDuration().plus(applied.renewDeadline()));
     }
 
     /** The options of K8sLeaderConfiguration: the election options shared by component, endpoints and policies. */

@@ -3,6 +3,7 @@ package io.github.camelk8s.leader;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.ServiceStatus;
@@ -64,9 +65,11 @@ class K8sLeaderRoutePolicyFactoryTest {
         assertThat(first).isNotSameAs(second).isNotSameAs(template);
         for (K8sLeaderRoutePolicy policy : List.of(first, second)) {
             assertThat(policy.getLeaseName()).isEqualTo(CamelPod.LEASE);
-            assertThat(policy.getLeaseDuration()).isEqualTo(Duration.ofSeconds(7));
-            assertThat(policy.getRenewDeadline()).isEqualTo(Duration.ofSeconds(5));
-            assertThat(policy.getReleaseOnStop()).isFalse();
+            assertThat(policy.getConfiguration()).isNotSameAs(template.getConfiguration());
+            LeaderElectionConfig election = policy.getConfiguration().toElectionConfig(CamelPod.LEASE, "ns", "pod-a");
+            assertThat(election.leaseDuration()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(election.renewDeadline()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(election.releaseOnStop()).isFalse();
         }
     }
 

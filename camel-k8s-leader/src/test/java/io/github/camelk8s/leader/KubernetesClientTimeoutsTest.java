@@ -1,5 +1,7 @@
 package io.github.camelk8s.leader;
 
+import java.time.Duration;
+
 import java.util.List;
 
 import io.fabric8.kubernetes.client.Config;
@@ -32,7 +34,7 @@ class KubernetesClientTimeoutsTest {
     @CsvSource({ "9000, 3000", "10000, 3333", "30000, 5000" })
     void ownClientTimesOutRequestsWellBeforeRenewDeadlineAndDoesNotRetry(long renewDeadline, int requestTimeout) {
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.getConfiguration().setRenewDeadline(renewDeadline);
+        component.getConfiguration().setRenewDeadline(Duration.ofMillis(renewDeadline));
 
         try (KubernetesClient client = component.defaultClient()) {
             Config config = client.getConfiguration();

@@ -19,7 +19,7 @@ import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
-import io.github.camelk8s.leader.testsupport.ManualClock;
+import io.github.camelk8s.leader.testsupport.FaultyClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Pods;
 import io.github.camelk8s.leader.testsupport.StepRecorder;
@@ -57,7 +57,7 @@ class LeaderOnlyStepsTest {
     private final List<FaultDispatcher.Rule> cut = new CopyOnWriteArrayList<>();
 
     /** A pod whose leader-only route "work" records its steps on the pod's own election clock. */
-    private record StepPod(CamelPod camel, ManualClock clock, StepRecorder steps,
+    private record StepPod(CamelPod camel, FaultyClock clock, StepRecorder steps,
                            List<LeadershipLostException> refusals, AtomicLong lostAt) {
         LeaseElector elector() {
             return camel.policy().elector();
@@ -429,7 +429,7 @@ class LeaderOnlyStepsTest {
     }
 
     private StepPod create(String name, int holdAt) {
-        ManualClock clock = new ManualClock();
+        FaultyClock clock = new FaultyClock();
         CamelPod camel = pods.create(name).withoutStandardRoutes().component(c -> c.setElectionClock(clock));
         return new StepPod(camel, clock, new StepRecorder(clock).holdAt(holdAt), new CopyOnWriteArrayList<>(),
                 new AtomicLong());

@@ -11,7 +11,7 @@ import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
-import io.github.camelk8s.leader.testsupport.ManualClock;
+import io.github.camelk8s.leader.testsupport.FaultyClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.Exchange;
@@ -93,7 +93,7 @@ class LeaderRoutePolicyTest {
 
     @Test
     void exchangeThatBeginsAfterLeadershipLapsedLocallyIsRefusedWithoutRunning() {
-        ManualClock clock = new ManualClock();
+        FaultyClock clock = new FaultyClock();
         List<String> processed = new CopyOnWriteArrayList<>();
         CamelPod pod = pods.create("pod-a").component(c -> c.setElectionClock(clock));
         pod.routes(new RouteBuilder() {
@@ -150,7 +150,7 @@ class LeaderRoutePolicyTest {
      * first step finishes, as nothing can stop code already running, but the exchange must not go on.
      */
     private void assertInFlightExchangeStopsAfterItsStep(boolean redelivering) throws Exception {
-        ManualClock clock = new ManualClock();
+        FaultyClock clock = new FaultyClock();
         CountDownLatch inFirstStep = new CountDownLatch(1);
         CountDownLatch pauseOver = new CountDownLatch(1);
         List<String> processed = new CopyOnWriteArrayList<>();
@@ -190,7 +190,7 @@ class LeaderRoutePolicyTest {
 
     @Test
     void routeCallingARefusingLeaderOnlyRouteHandlesTheRefusalAndGoesOn() {
-        ManualClock clock = new ManualClock();
+        FaultyClock clock = new FaultyClock();
         List<String> processed = new CopyOnWriteArrayList<>();
         CamelPod pod = pods.create("pod-a").component(c -> c.setElectionClock(clock));
         pod.routes(new RouteBuilder() {
@@ -222,7 +222,7 @@ class LeaderRoutePolicyTest {
 
     @Test
     void leaderThatPausedPastRenewDeadlineStepsDownAndStopsItsRoutes() {
-        ManualClock clock = new ManualClock();
+        FaultyClock clock = new FaultyClock();
         CamelPod pod = pods.create("pod-a").component(c -> c.setElectionClock(clock)).start();
         await().atMost(Pods.PATIENCE).until(() -> pod.isLeader() && pod.workStatus() == ServiceStatus.Started);
         FaultDispatcher.Rule stuck = pods.faults().hang(candidate("pod-a").and(FaultDispatcher.Request::isLeaseWrite),

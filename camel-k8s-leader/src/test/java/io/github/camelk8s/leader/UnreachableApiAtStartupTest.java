@@ -41,7 +41,7 @@ class UnreachableApiAtStartupTest {
         pods.api().stop();
         CamelPod pod = pods.create("pod-a").configure(o -> {
             o.setAwaitLeadership(true);
-            o.setAwaitLeadershipTimeout(timeout.toMillis());
+            o.setAwaitLeadershipTimeout(timeout);
         });
 
         long begin = System.nanoTime();

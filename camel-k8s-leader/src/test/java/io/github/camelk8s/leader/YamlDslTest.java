@@ -1,5 +1,10 @@
 package io.github.camelk8s.leader;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -19,28 +24,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The YAML DSL example of the documentation works as written. */
+/** The YAML DSL example of the README works as written. */
 class YamlDslTest {
 
-    /** Verbatim from DESIGN.md. */
-    static final String ROUTES = """
-            - beans:
-                - name: leaderPolicy
-                  type: io.github.camelk8s.leader.K8sLeaderRoutePolicy
-                  properties:
-                    leaseName: nightly-import
-            - route:
-                routePolicy: leaderPolicy
-                from:
-                  uri: timer:import?period=60000
-                  steps:
-                    - log: "only the leader imports"
-            - route:
-                from:
-                  uri: k8s-leader:nightly-import
-                  steps:
-                    - log: "${header.CamelK8sLeaderEvent} holder=${header.CamelK8sLeaderHolderIdentity}"
-            """;
+    /** The YAML of the README's "YAML DSL" section, read from the README itself: the example is the contract. */
+    static final String ROUTES = readmeYaml();
+
+    private static String readmeYaml() {
+        try {
+            String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+            int section = readme.indexOf("\n### YAML DSL\n");
+            assertThat(section).as("README section YAML DSL").isNotNegative();
+            int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+            return readme.substring(start, readme.indexOf("```", start));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @RegisterExtension
     final Pods pods = new Pods();

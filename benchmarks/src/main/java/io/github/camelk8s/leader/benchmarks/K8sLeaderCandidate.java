@@ -18,10 +18,10 @@ final class K8sLeaderCandidate extends Candidate {
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(setup.namespace());
         options.setIdentity(identity);
-        options.setLeaseDuration(setup.timings().leaseDuration().toMillis());
-        options.setRenewDeadline(setup.timings().renewDeadline().toMillis());
-        options.setRetryPeriod(setup.timings().retryPeriod().toMillis());
-        options.setRenewalInterval(setup.timings().retryPeriod().toMillis());
+        options.setLeaseDuration(setup.timings().leaseDuration());
+        options.setRenewDeadline(setup.timings().renewDeadline());
+        options.setRetryPeriod(setup.timings().retryPeriod());
+        options.setRenewalInterval(setup.timings().retryPeriod());
         context.addComponent(K8sLeaderConstants.SCHEME, component);
         context.addRoutes(new RouteBuilder() {
             @Override

@@ -133,7 +133,7 @@ final class Scale {
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(identity);
-        options.setRenewalInterval(Timings.DEFAULT.retryPeriod().toMillis());
+        options.setRenewalInterval(Timings.DEFAULT.retryPeriod());
         context.addComponent(K8sLeaderConstants.SCHEME, component);
         context.addRoutes(new RouteBuilder() {
             @Override

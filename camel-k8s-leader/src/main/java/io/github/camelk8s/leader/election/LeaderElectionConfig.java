@@ -1,6 +1,8 @@
 package io.github.camelk8s.leader.election;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -9,7 +11,7 @@ import org.slf4j.event.Level;
 /**
  * What one candidate competes for and how: the Lease (namespace/name), this candidate's identity, and the timings
  * that make the election safe. Immutable; {@link Builder#build()} validates every rule and names the offending
- * option and value in its message.
+ * option and its value in its message, as its user wrote it when it was given as text.
  */
 public final class LeaderElectionConfig {
 
@@ -151,6 +153,8 @@ public final class LeaderElectionConfig {
         private Duration renewalInterval = DEFAULT_RENEWAL_INTERVAL;
         private boolean releaseOnStop = true;
         private Level loggingLevel = Level.INFO;
+        /** The duration options given as text, as written: the messages quote them, not their conversion. */
+        private final Map<String, String> writtenAs = new HashMap<>();
 
         private Builder() {
         }
@@ -170,23 +174,51 @@ public final class LeaderElectionConfig {
             return this;
         }
 
-        public Builder leaseDuration(Duration leaseDuration) {
-            this.leaseDuration = leaseDuration;
+        public Builder leaseDuration(Duration value) {
+            leaseDuration = value;
+            writtenAs.remove("leaseDuration");
             return this;
         }
 
-        public Builder renewDeadline(Duration renewDeadline) {
-            this.renewDeadline = renewDeadline;
+        /** As text (see {@link Durations}), quoted as written in the messages; null leaves the value as it is. */
+        public Builder leaseDuration(String text) {
+            leaseDuration = parse("leaseDuration", text, leaseDuration);
             return this;
         }
 
-        public Builder retryPeriod(Duration retryPeriod) {
-            this.retryPeriod = retryPeriod;
+        public Builder renewDeadline(Duration value) {
+            renewDeadline = value;
+            writtenAs.remove("renewDeadline");
             return this;
         }
 
-        public Builder renewalInterval(Duration renewalInterval) {
-            this.renewalInterval = renewalInterval;
+        /** As text (see {@link Durations}), quoted as written in the messages; null leaves the value as it is. */
+        public Builder renewDeadline(String text) {
+            renewDeadline = parse("renewDeadline", text, renewDeadline);
+            return this;
+        }
+
+        public Builder retryPeriod(Duration value) {
+            retryPeriod = value;
+            writtenAs.remove("retryPeriod");
+            return this;
+        }
+
+        /** As text (see {@link Durations}), quoted as written in the messages; null leaves the value as it is. */
+        public Builder retryPeriod(String text) {
+            retryPeriod = parse("retryPeriod", text, retryPeriod);
+            return this;
+        }
+
+        public Builder renewalInterval(Duration value) {
+            renewalInterval = value;
+            writtenAs.remove("renewalInterval");
+            return this;
+        }
+
+        /** As text (see {@link Durations}), quoted as written in the messages; null leaves the value as it is. */
+        public Builder renewalInterval(String text) {
+            renewalInterval = parse("renewalInterval", text, renewalInterval);
             return this;
         }
 
@@ -214,32 +246,58 @@ public final class LeaderElectionConfig {
             requirePositive("renewDeadline", renewDeadline);
             requirePositive("retryPeriod", retryPeriod);
             requirePositive("renewalInterval", renewalInterval);
-            require(leaseDuration.compareTo(Duration.ofSeconds(1)) >= 0, "leaseDuration", format(leaseDuration),
+            require(leaseDuration.compareTo(Duration.ofSeconds(1)) >= 0, "leaseDuration", asWritten("leaseDuration"),
                     "must be at least 1s (the Lease records whole seconds)");
-            require(renewDeadline.compareTo(leaseDuration) < 0, "renewDeadline", format(renewDeadline),
-                    "must be less than leaseDuration (" + format(leaseDuration) + ")");
-            require(retryPeriod.compareTo(renewDeadline) < 0, "retryPeriod", format(retryPeriod),
-                    "must be less than renewDeadline (" + format(renewDeadline) + ")");
-            require(renewalInterval.compareTo(renewDeadline) < 0, "renewalInterval", format(renewalInterval),
-                    "must be less than renewDeadline (" + format(renewDeadline) + ")");
+            require(renewDeadline.compareTo(leaseDuration) < 0, "renewDeadline", asWritten("renewDeadline"),
+                    "must be less than leaseDuration (" + asWritten("leaseDuration") + ")");
+            require(retryPeriod.compareTo(renewDeadline) < 0, "retryPeriod", asWritten("retryPeriod"),
+                    "must be less than renewDeadline (" + asWritten("renewDeadline") + ")");
+            require(renewalInterval.compareTo(renewDeadline) < 0, "renewalInterval", asWritten("renewalInterval"),
+                    "must be less than renewDeadline (" + asWritten("renewDeadline") + ")");
             require(loggingLevel != null, "loggingLevel", null, "must be set");
             return new LeaderElectionConfig(this);
         }
 
-        private static void requirePositive(String option, Duration value) {
+        private Duration parse(String option, String text, Duration unchanged) {
+            if (text == null) {
+                return unchanged;
+            }
+            writtenAs.put(option, text);
+            return Durations.parse(option, text);
+        }
+
+        private void requirePositive(String option, Duration value) {
             require(value != null, option, null, "must be set");
-            require(!value.isNegative() && !value.isZero(), option, format(value), "must be greater than 0");
+            require(!value.isNegative() && !value.isZero(), option, asWritten(option), "must be greater than 0");
+        }
+
+        /** The value of a duration option as its user wrote it, or in milliseconds if it was not given as text. */
+        private String asWritten(String option) {
+            String text = writtenAs.get(option);
+            if (text != null) {
+                return text;
+            }
+            return format(switch (option) {
+                case "leaseDuration" -> leaseDuration;
+                case "renewDeadline" -> renewDeadline;
+                case "retryPeriod" -> retryPeriod;
+                default -> renewalInterval;
+            });
         }
 
         private static void require(boolean rule, String option, Object value, String why) {
             if (!rule) {
-                throw new IllegalArgumentException(
-                        "Invalid k8s-leader option " + option + "=" + Objects.toString(value) + ": " + why);
+                throw invalidOption(option, value, why);
             }
         }
     }
 
+    /** The one form of every bad-option message: the option, its value as its user wrote it, and the rule. */
+    public static IllegalArgumentException invalidOption(String option, Object asWritten, String why) {
+        return new IllegalArgumentException("Invalid k8s-leader option " + option + "=" + asWritten + ": " + why);
+    }
+
     static String format(Duration d) {
-        return d.toMillis() + "ms";
+        return Durations.text(d);
     }
 }

@@ -43,9 +43,9 @@ public final class LeaseElectorFactory implements AutoCloseable {
     /** Concurrent API calls; each elector has at most one in flight, so this bounds threads, not elections. */
     private static final int API_THREADS = 4;
     /**
-     * Concurrent listener callbacks (each elector's run one at a time, in order). Bounded: a burst of events, a
-     * thousand Leases won at once, used to start a thread per event that found the others busy; the second
-     * thread keeps one slow listener (a route taking long to stop) from holding up every other Lease's events.
+     * Concurrent listener callbacks (each elector's run one at a time, in order). Bounded, so that a burst of
+     * events (a thousand Leases won at once) queues rather than starting a thread per event; two, so that one slow
+     * listener (a route taking long to stop) does not hold up every other Lease's events.
      */
     static final int EVENT_THREADS = 2;
     static final int MAX_THREADS = 1 + API_THREADS + EVENT_THREADS;

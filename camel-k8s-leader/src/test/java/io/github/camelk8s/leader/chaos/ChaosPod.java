@@ -14,7 +14,7 @@ import io.github.camelk8s.leader.chaos.History.Source;
 import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.election.LeadershipListener;
-import io.github.camelk8s.leader.testsupport.ManualClock;
+import io.github.camelk8s.leader.testsupport.FaultyClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.NetworkLink;
 import org.apache.camel.Exchange;
@@ -49,7 +49,7 @@ final class ChaosPod implements AutoCloseable {
     private final History history;
     private final NetworkLink link;
     private final KubernetesClient client;
-    private final ManualClock clock = new ManualClock();
+    private final FaultyClock clock = new FaultyClock();
     private final CheckClock electionClock = new CheckClock(clock);
     private final DefaultCamelContext context = new DefaultCamelContext();
     private final K8sLeaderRoutePolicy policy = new K8sLeaderRoutePolicy(LEASE);
@@ -84,10 +84,10 @@ final class ChaosPod implements AutoCloseable {
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(MockApiServer.NAMESPACE);
         options.setIdentity(name);
-        options.setLeaseDuration(timings.leaseDuration().toMillis());
-        options.setRenewDeadline(timings.renewDeadline().toMillis());
-        options.setRetryPeriod(timings.retryPeriod().toMillis());
-        options.setRenewalInterval(timings.renewalInterval().toMillis());
+        options.setLeaseDuration(timings.leaseDuration());
+        options.setRenewDeadline(timings.renewDeadline());
+        options.setRetryPeriod(timings.retryPeriod());
+        options.setRenewalInterval(timings.renewalInterval());
     }
 
     void start() {
@@ -224,10 +224,10 @@ final class ChaosPod implements AutoCloseable {
      * lie on the run's timeline.
      */
     private static final class CheckClock implements ElectionClock {
-        private final ManualClock clock;
+        private final FaultyClock clock;
         private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
 
-        CheckClock(ManualClock clock) {
+        CheckClock(FaultyClock clock) {
             this.clock = clock;
         }
 

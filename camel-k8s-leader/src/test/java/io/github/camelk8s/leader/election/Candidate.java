@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.camelk8s.leader.testsupport.ManualClock;
+import io.github.camelk8s.leader.testsupport.FaultyClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 
 /**
@@ -15,7 +15,7 @@ import io.github.camelk8s.leader.testsupport.MockApiServer;
 final class Candidate {
 
     final String id;
-    final ManualClock clock = new ManualClock();
+    final FaultyClock clock = new FaultyClock();
     final KubernetesClient client;
     final LeaseElectorFactory factory;
     final LeaseElector elector;

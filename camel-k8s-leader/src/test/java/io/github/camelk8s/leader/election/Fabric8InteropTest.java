@@ -3,17 +3,13 @@ package io.github.camelk8s.leader.election;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.github.camelk8s.leader.election.RecordingListener.Type;
+import io.github.camelk8s.leader.testsupport.Fabric8Electors;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.OverlapSampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +39,7 @@ class Fabric8InteropTest {
     void fabric8AndOurElectorNeverLeadTogetherAndEachTakesOverWhenTheOtherReleases() throws Exception {
         AtomicBoolean fabric8Leads = new AtomicBoolean();
         Candidate ours = election.candidate("ours");
-        OverlapSampler sampler = new OverlapSampler(ours, fabric8Leads);
+        OverlapSampler sampler = new OverlapSampler(ours::isLeader, fabric8Leads::get);
         sampler.start();
         try {
             // fabric8 leads first; ours follows it
@@ -83,59 +79,7 @@ class Fabric8InteropTest {
     }
 
     private LeaderElector fabric8Elector(String identity, AtomicBoolean leads) {
-        return fabric8Client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName(identity)
-                .withLock(new LeaseLock(MockApiServer.NAMESPACE, "interop", identity))
-                .withLeaseDuration(election.leaseDuration())
-                .withRenewDeadline(election.renewDeadline())
-                .withRetryPeriod(Duration.ofMillis(250))
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> leads.set(true), () -> leads.set(false), holder -> {
-                }))
-                .build()).build();
-    }
-
-    /** Samples both electors' beliefs from a thread of its own, about every 200 µs. */
-    private static final class OverlapSampler {
-        private final Candidate ours;
-        private final AtomicBoolean fabric8Leads;
-        private final AtomicLong samples = new AtomicLong();
-        private final AtomicInteger overlaps = new AtomicInteger();
-        private volatile boolean running = true;
-        private final Thread thread;
-
-        OverlapSampler(Candidate ours, AtomicBoolean fabric8Leads) {
-            this.ours = ours;
-            this.fabric8Leads = fabric8Leads;
-            this.thread = new Thread(this::sample, "overlap-sampler");
-            this.thread.setDaemon(true);
-        }
-
-        private void sample() {
-            while (running) {
-                if (ours.isLeader() && fabric8Leads.get()) {
-                    overlaps.incrementAndGet();
-                }
-                samples.incrementAndGet();
-                LockSupport.parkNanos(200_000);
-            }
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join(5000);
-        }
-
-        long samples() {
-            return samples.get();
-        }
-
-        int overlaps() {
-            return overlaps.get();
-        }
+        return Fabric8Electors.elector(fabric8Client, MockApiServer.NAMESPACE, "interop", identity,
+                election.leaseDuration(), election.renewDeadline(), leads);
     }
 }

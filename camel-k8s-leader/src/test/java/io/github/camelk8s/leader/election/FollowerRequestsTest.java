@@ -56,8 +56,8 @@ class FollowerRequestsTest {
 
     @Test
     void aCandidateThatTheApiServerRefusesReadsTheLeaseOncePerRetryPeriodNotTwice() throws InterruptedException {
-        // Found against a real API server (RbacE2ETest): without RBAC the informer cannot list, so the poll timer
-        // runs beside the retry timer of the failed read, and both started a read: up to two GETs per retryPeriod.
+        // Without RBAC the informer cannot list, so the poll timer runs beside the retry timer of the failed read;
+        // only one of the two may read, or a refused candidate sends two GETs per retryPeriod.
         FaultDispatcher.Rule reads = election.faults().failWith(FaultDispatcher.candidate("pod-a")
                 .and(r -> r.method().equals("GET") && r.path().contains("/leases/ledger")), 403, -1);
         election.faults().failWith(FaultDispatcher.candidate("pod-a"), 403, -1);

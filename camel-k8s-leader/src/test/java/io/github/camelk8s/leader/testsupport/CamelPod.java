@@ -95,10 +95,10 @@ public final class CamelPod implements AutoCloseable {
         component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setIdentity(name);
-        options.setLeaseDuration(LEASE_DURATION.toMillis());
-        options.setRenewDeadline(RENEW_DEADLINE.toMillis());
-        options.setRetryPeriod(RETRY_PERIOD.toMillis());
-        options.setRenewalInterval(RENEWAL_INTERVAL.toMillis());
+        options.setLeaseDuration(LEASE_DURATION);
+        options.setRenewDeadline(RENEW_DEADLINE);
+        options.setRetryPeriod(RETRY_PERIOD);
+        options.setRenewalInterval(RENEWAL_INTERVAL);
         context.getManagementStrategy().addEventNotifier(new RouteChangeRecorder());
     }
 

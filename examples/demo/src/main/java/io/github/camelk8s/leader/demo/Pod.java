@@ -37,10 +37,10 @@ final class Pod {
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(name);
-        options.setLeaseDuration(FailoverDemo.LEASE_DURATION.toMillis());
-        options.setRenewDeadline(FailoverDemo.RENEW_DEADLINE.toMillis());
-        options.setRetryPeriod(FailoverDemo.RETRY_PERIOD.toMillis());
-        options.setRenewalInterval(FailoverDemo.RENEWAL_INTERVAL.toMillis());
+        options.setLeaseDuration(FailoverDemo.LEASE_DURATION);
+        options.setRenewDeadline(FailoverDemo.RENEW_DEADLINE);
+        options.setRetryPeriod(FailoverDemo.RETRY_PERIOD);
+        options.setRenewalInterval(FailoverDemo.RENEWAL_INTERVAL);
         context.addComponent("k8s-leader", component);
 
         context.addRoutes(new RouteBuilder() {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The {@code k8s-leader:} consumer: one exchange per leadership event, body and headers as documented. */
-class LeadershipEventsTest {
+class ConsumerEventsTest {
 
     @RegisterExtension
     final Pods pods = new Pods();

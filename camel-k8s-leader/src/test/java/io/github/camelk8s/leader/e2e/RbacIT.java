@@ -37,9 +37,9 @@ import static org.awaitility.Awaitility.await;
  * resource, namespace, Lease), once, while the candidate retries at its retryPeriod and no faster; and a candidate
  * that was refused leads as soon as the Role is granted, without a restart.
  */
-class RbacE2ETest {
+class RbacIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RbacE2ETest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RbacIT.class);
     private static final Path MANIFEST = Path.of("..", "examples", "kubernetes", "rbac.yaml");
     /** The name of every object in the manifest. */
     private static final String DOCUMENTED = "camel-k8s-leader";
@@ -81,7 +81,7 @@ class RbacE2ETest {
         Config denied = restrictedConfig();
         try (LogCapture log = LogCapture.open()) {
             CamelPod pod = e2e.pod("pod-denied", lease, e2e.client("pod-denied", denied))
-                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD.toMillis())).start();
+                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start();
 
             await().atMost(Pods.PATIENCE).until(() -> !refusals(log.warningsAbout(lease)).isEmpty());
             long from = System.nanoTime();
@@ -126,7 +126,7 @@ class RbacE2ETest {
         String lease = e2e.lease("rbac-readonly");
         try (LogCapture log = LogCapture.open()) {
             CamelPod pod = e2e.pod("pod-readonly", lease, e2e.client("pod-readonly", tokenConfig(tokenOf(account))))
-                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD.toMillis())).start();
+                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start();
 
             await().atMost(Pods.PATIENCE).until(() -> !refusals(log.warningsAbout(lease)).isEmpty());
             assertThat(refusals(log.warningsAbout(lease))).singleElement().satisfies(line -> assertThat(line.message())
@@ -150,7 +150,7 @@ class RbacE2ETest {
         String lease = e2e.lease("rbac-nowatch");
         List<CamelPod> pods = List.of("pod-a", "pod-b").stream()
                 .map(name -> e2e.pod(name, lease, e2e.client(name, config))
-                        .configure(o -> o.setRetryPeriod(RETRY_PERIOD.toMillis())).start())
+                        .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start())
                 .toList();
         CamelPod leader = Pods.awaitSingleLeader(pods);
         CamelPod follower = pods.get(0) == leader ? pods.get(1) : pods.get(0);
@@ -176,7 +176,7 @@ class RbacE2ETest {
         String lease = e2e.lease("rbac-late");
         try (LogCapture log = LogCapture.open()) {
             CamelPod pod = e2e.pod("pod-late", lease, e2e.client("pod-late", tokenConfig(tokenOf(account))))
-                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD.toMillis())).start();
+                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start();
             await().atMost(Pods.PATIENCE).until(() -> !refusals(log.warningsAbout(lease)).isEmpty());
 
             long boundAt = System.nanoTime();

@@ -26,9 +26,9 @@ import static org.awaitility.Awaitility.await;
  * can take the Lease; after the restart exactly one pod leads, and the leader-only route never runs in two pods at
  * once. Needs the local API server's script (K8S_E2E_SCRIPT); skipped on other clusters.
  */
-class ApiServerRestartE2ETest {
+class ApiServerRestartIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApiServerRestartE2ETest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServerRestartIT.class);
     /** Delivering LOST to the event route, on a busy 2-core machine. */
     private static final Duration EVENT_SLACK = Duration.ofSeconds(1);
 
@@ -94,8 +94,8 @@ class ApiServerRestartE2ETest {
     private List<CamelPod> startPods(String lease, Duration leaseDuration, Duration renewDeadline) {
         return List.of("pod-a", "pod-b", "pod-c").stream()
                 .map(name -> e2e.pod(name, lease).configure(o -> {
-                    o.setLeaseDuration(leaseDuration.toMillis());
-                    o.setRenewDeadline(renewDeadline.toMillis());
+                    o.setLeaseDuration(leaseDuration);
+                    o.setRenewDeadline(renewDeadline);
                 }).start())
                 .toList();
     }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** What listeners are told, when, and on which thread. */
-class LeadershipEventsTest {
+class ListenerEventsTest {
 
     private Election election;
 

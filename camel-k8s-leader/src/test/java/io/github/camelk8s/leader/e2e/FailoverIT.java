@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * The same behaviours as the mock-server tests (FailoverTest, LeaseElectionTest), against etcd's watch, the real
  * 409s and the real MicroTime handling.
  */
-class FailoverE2ETest {
+class FailoverIT {
 
     /**
      * How much earlier a candidate may see a write than the test's own watch does: it may read it with a GET, or

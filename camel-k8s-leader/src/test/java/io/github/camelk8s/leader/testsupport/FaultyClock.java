@@ -7,13 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.camelk8s.leader.election.ElectionClock;
 
 /**
- * The system clocks plus offsets a test controls: {@link #skewWallClock} shifts only the wall clock written to
+ * The system clocks with the faults a test injects: {@link #skewWallClock} shifts only the wall clock written to
  * the Lease (another machine's time), {@link #jump} moves the monotonic clock forward as if this process had been
  * paused for that long, and {@link #freeze} makes every reading block until {@link #thaw}, so the threads that
  * consult this clock (the elector's timers and API attempts, the route policy's checks) stall as in a real pause
  * and, when thawed, read a clock that has moved on by the length of the pause.
  */
-public final class ManualClock implements ElectionClock {
+public final class FaultyClock implements ElectionClock {
 
     private final AtomicLong monotonicOffsetNanos = new AtomicLong();
     private volatile Duration wallSkew = Duration.ZERO;

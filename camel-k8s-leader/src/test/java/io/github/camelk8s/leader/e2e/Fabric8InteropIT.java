@@ -4,19 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseElectorFactory;
 import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.election.LeadershipListener;
+import io.github.camelk8s.leader.testsupport.Fabric8Electors;
+import io.github.camelk8s.leader.testsupport.OverlapSampler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * Our elector and fabric8's {@link LeaderElector} on the same Lease of a real API server: each respects the other's
  * term, each takes over when the other releases, and they never lead at the same time.
  */
-class Fabric8InteropE2ETest {
+class Fabric8InteropIT {
 
     private static final Duration LEASE_DURATION = Duration.ofSeconds(3);
     private static final Duration RENEW_DEADLINE = Duration.ofSeconds(2);
@@ -57,7 +54,7 @@ class Fabric8InteropE2ETest {
             }
         });
         AtomicBoolean fabric8Leads = new AtomicBoolean();
-        OverlapSampler sampler = new OverlapSampler(ours, fabric8Leads);
+        OverlapSampler sampler = new OverlapSampler(ours::isLeader, fabric8Leads::get);
         sampler.start();
         try {
             // fabric8 leads first; ours follows it
@@ -101,59 +98,6 @@ class Fabric8InteropE2ETest {
 
     private static LeaderElector fabric8Elector(KubernetesClient client, String lease, String identity,
                                                 AtomicBoolean leads) {
-        return client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName(identity)
-                .withLock(new LeaseLock(E2E.namespace(), lease, identity))
-                .withLeaseDuration(LEASE_DURATION)
-                .withRenewDeadline(RENEW_DEADLINE)
-                .withRetryPeriod(Duration.ofMillis(250))
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> leads.set(true), () -> leads.set(false), holder -> {
-                }))
-                .build()).build();
-    }
-
-    /** Samples both electors' beliefs from a thread of its own, about every 200 µs. */
-    private static final class OverlapSampler {
-        private final LeaseElector ours;
-        private final AtomicBoolean fabric8Leads;
-        private final AtomicLong samples = new AtomicLong();
-        private final AtomicInteger overlaps = new AtomicInteger();
-        private volatile boolean running = true;
-        private final Thread thread;
-
-        OverlapSampler(LeaseElector ours, AtomicBoolean fabric8Leads) {
-            this.ours = ours;
-            this.fabric8Leads = fabric8Leads;
-            this.thread = new Thread(this::sample, "overlap-sampler");
-            this.thread.setDaemon(true);
-        }
-
-        private void sample() {
-            while (running) {
-                if (ours.isLeader() && fabric8Leads.get()) {
-                    overlaps.incrementAndGet();
-                }
-                samples.incrementAndGet();
-                LockSupport.parkNanos(200_000);
-            }
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join(5000);
-        }
-
-        long samples() {
-            return samples.get();
-        }
-
-        int overlaps() {
-            return overlaps.get();
-        }
+        return Fabric8Electors.elector(client, E2E.namespace(), lease, identity, LEASE_DURATION, RENEW_DEADLINE, leads);
     }
 }

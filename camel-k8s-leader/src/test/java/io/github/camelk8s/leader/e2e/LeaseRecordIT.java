@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * leaseDurationSeconds, acquireTime and renewTime as MicroTime, leaseTransitions), so operators and other tools
  * read it like any leader-election Lease.
  */
-class LeaseRecordE2ETest {
+class LeaseRecordIT {
 
     /** metav1.MicroTime on the wire: RFC 3339 in UTC with exactly six fractional digits. */
     private static final Pattern MICRO_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
