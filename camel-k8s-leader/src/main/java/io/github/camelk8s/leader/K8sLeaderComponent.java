@@ -20,8 +20,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
-import io.github.camelk8s.leader.election.LeaderEventRecorder;
 import io.github.camelk8s.leader.election.LeaseElector;
+import io.github.camelk8s.leader.management.K8sLeaderHealthCheckRepository;
+import io.github.camelk8s.leader.management.K8sLeaderMicrometer;
+import io.github.camelk8s.leader.management.LeaderEventRecorder;
+import io.github.camelk8s.leader.management.ManagedLeaseElector;
 import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
@@ -33,10 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leader election on a Kubernetes Lease. Its options are the defaults of every {@code k8s-leader:} endpoint,
- * {@link K8sLeaderRoutePolicy} and {@link K8sLeaderClusterService} in the CamelContext, and it owns the electors
- * they share. For each elector it runs it also records Kubernetes Events (option recordEvents), offers a health
- * check ({@link K8sLeaderHealthCheckRepository}), an MBean when JMX is on ({@link ManagedLeaseElector}) and
- * Micrometer meters when the application has a MeterRegistry.
+ * {@link io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy} and
+ * {@link io.github.camelk8s.leader.cluster.K8sLeaderClusterService} in the CamelContext, and it owns the electors they
+ * share. For each elector it runs it also records Kubernetes Events (option recordEvents), offers a health check (
+ * {@link K8sLeaderHealthCheckRepository}), an MBean when JMX is on ({@link ManagedLeaseElector}) and Micrometer meters
+ * when the application has a MeterRegistry.
  */
 @Component(K8sLeaderConstants.SCHEME)
 public class K8sLeaderComponent extends DefaultComponent {
@@ -118,7 +122,7 @@ public class K8sLeaderComponent extends DefaultComponent {
      * other user of the same Lease in this CamelContext. Fails with a message naming the option and its value as
      * written when an option is invalid.
      */
-    LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay, KubernetesClient client) {
+    public LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay, KubernetesClient client) {
         KubernetesClient effectiveClient = client != null ? client : defaultClient();
         K8sLeaderConfiguration options = overlay.over(configuration);
         LeaderElectionConfig config = toElectionConfig(leaseName, options, effectiveClient);
@@ -153,7 +157,7 @@ public class K8sLeaderComponent extends DefaultComponent {
     }
 
     /** The elector this CamelContext runs on the Lease, or null if nothing here competes for it. */
-    LeaseElector findElection(String namespace, String leaseName) {
+    public LeaseElector findElection(String namespace, String leaseName) {
         return electors.find(namespace, leaseName);
     }
 
@@ -193,10 +197,11 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     /**
      * The threads on which the policies start and stop their routes, each policy's in order (see
-     * {@link SerialHandOff}). As many as policies are starting or stopping routes at the same moment, and none
-     * while none are: a stop may wait long for an exchange in flight, and must not hold up another policy's.
+     * {@link io.github.camelk8s.leader.policy.SerialHandOff}). As many as policies are starting or stopping routes at
+     * the same moment, and none while none are: a stop may wait long for an exchange in flight, and must not hold up
+     * another policy's.
      */
-    synchronized ExecutorService routeControl() {
+    public synchronized ExecutorService routeControl() {
         if (routeControl == null) {
             routeControl = getCamelContext().getExecutorServiceManager()
                     .newCachedThreadPool(this, "K8sLeaderRouteControl");
@@ -213,11 +218,12 @@ public class K8sLeaderComponent extends DefaultComponent {
     }
 
     /** The awaitLeadership option of a consumer, policy or view that joined the election on the elector's Lease. */
-    void awaitLeadership(LeaseElector elector, K8sLeaderConfiguration overlay) throws InterruptedException {
+    public void awaitLeadership(LeaseElector elector, K8sLeaderConfiguration overlay) throws InterruptedException {
         AwaitLeadership.await(elector, overlay.over(configuration), electors.startedNanos(elector));
     }
 
-    void leaveElection(LeaseElector elector) {
+    /** Gives up one use of the elector joined with {@link #joinElection}; the last use stops it. */
+    public void leaveElection(LeaseElector elector) {
         electors.leave(elector);
     }
 
@@ -275,7 +281,8 @@ public class K8sLeaderComponent extends DefaultComponent {
         return configured != null && !configured.isBlank() ? configured : "default";
     }
 
-    String defaultIdentity() {
+    /** This CamelContext's identity in an election whose options name none: the pod's name and a suffix. */
+    public String defaultIdentity() {
         String base = System.getenv("POD_NAME");
         if (base == null || base.isBlank()) {
             base = System.getenv("HOSTNAME");

@@ -112,7 +112,8 @@ public class K8sLeaderConfiguration implements Cloneable {
      * written, when a value breaks a rule; awaitLeadershipTimeout is checked here too, so that it fails at start
      * whether or not awaitLeadership is on.
      */
-    LeaderElectionConfig toElectionConfig(String leaseName, String resolvedNamespace, String resolvedIdentity) {
+    public LeaderElectionConfig toElectionConfig(String leaseName, String resolvedNamespace,
+                                                 String resolvedIdentity) {
         LeaderElectionConfig.Builder builder = LeaderElectionConfig.builder()
                 .leaseName(leaseName)
                 .namespace(resolvedNamespace)

@@ -3,7 +3,7 @@ package io.github.camelk8s.leader.benchmarks;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
-import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.builder.RouteBuilder;
 
 /** This component: the leader-only route carries a {@link K8sLeaderRoutePolicy}; stopping the context releases. */

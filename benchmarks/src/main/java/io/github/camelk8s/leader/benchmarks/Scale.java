@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
-import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
