@@ -53,12 +53,6 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     @Metadata
     private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
-    @Metadata(label = "advanced", autowired = true,
-              description = "The Kubernetes client to use. Default: one from the registry, else one built from the "
-                            + "default configuration (in-cluster service account or KUBECONFIG) with a request "
-                            + "timeout of a third of renewDeadline (at most 5s) and no retries. A client whose "
-                            + "request timeout is not below renewDeadline is logged at WARN.")
-    private KubernetesClient kubernetesClient;
     @Metadata(label = "advanced",
               description = "The clock the electors time leadership with. Default: the JVM's (System.nanoTime and "
                             + "Instant.now). For tests and simulations only, e.g. a clock that jumps ahead to "
@@ -100,14 +94,6 @@ public class K8sLeaderComponent extends DefaultComponent {
         this.configuration = configuration;
     }
 
-    public KubernetesClient getKubernetesClient() {
-        return kubernetesClient;
-    }
-
-    public void setKubernetesClient(KubernetesClient kubernetesClient) {
-        this.kubernetesClient = kubernetesClient;
-    }
-
     public ElectionClock getElectionClock() {
         return electionClock;
     }
@@ -122,9 +108,9 @@ public class K8sLeaderComponent extends DefaultComponent {
      * other user of the same Lease in this CamelContext. Fails with a message naming the option and its value as
      * written when an option is invalid.
      */
-    public LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay, KubernetesClient client) {
-        KubernetesClient effectiveClient = client != null ? client : defaultClient();
+    public LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay) {
         K8sLeaderConfiguration options = overlay.over(configuration);
+        KubernetesClient effectiveClient = clientOf(options);
         LeaderElectionConfig config = toElectionConfig(leaseName, options, effectiveClient);
         warnIfRequestsOutlast(config, effectiveClient);
         return electors.join(config, options.recordsEvents(), effectiveClient,
@@ -162,9 +148,14 @@ public class K8sLeaderComponent extends DefaultComponent {
     }
 
     /** The namespace the options (over this component's) name, or the default one for the client. */
-    String resolveNamespace(K8sLeaderConfiguration overlay, KubernetesClient client) {
-        String namespace = overlay.over(configuration).getNamespace();
-        return namespace != null ? namespace : defaultNamespace(client != null ? client : defaultClient());
+    String resolveNamespace(K8sLeaderConfiguration overlay) {
+        K8sLeaderConfiguration options = overlay.over(configuration);
+        return options.getNamespace() != null ? options.getNamespace() : defaultNamespace(clientOf(options));
+    }
+
+    /** The client the options name, or the component's own. */
+    private KubernetesClient clientOf(K8sLeaderConfiguration options) {
+        return options.getKubernetesClient() != null ? options.getKubernetesClient() : defaultClient();
     }
 
     /** The health checks of this component's elections, one per running elector. */
@@ -229,13 +220,23 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     /** The engine's configuration for these (merged) options, with the namespace and identity resolved. */
     LeaderElectionConfig toElectionConfig(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
-        return options.toElectionConfig(leaseName, resolveNamespace(options, client),
+        return options.toElectionConfig(leaseName, resolveNamespace(options),
                 options.getIdentity() != null ? options.getIdentity() : defaultIdentity());
     }
 
+    /**
+     * The client of the component's options, else the only one in the registry, else one the component builds and
+     * owns. Looked up here rather than autowired: an autowired option of the options type would be autowired on
+     * every endpoint too, and override a client set on the component.
+     */
     synchronized KubernetesClient defaultClient() {
-        if (kubernetesClient != null) {
-            return kubernetesClient;
+        if (configuration.getKubernetesClient() != null) {
+            return configuration.getKubernetesClient();
+        }
+        Set<KubernetesClient> registered = getCamelContext() == null
+                ? Set.of() : getCamelContext().getRegistry().findByType(KubernetesClient.class);
+        if (registered.size() == 1) {
+            return registered.iterator().next();
         }
         if (ownedClient == null) {
             ownedClient = new KubernetesClientBuilder().withConfig(ownClientConfig(configuration)).build();

@@ -44,8 +44,7 @@ public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipList
     protected void doStart() throws Exception {
         super.doStart();
         K8sLeaderEndpoint endpoint = getEndpoint();
-        elector = endpoint.getComponent().joinElection(endpoint.getLeaseName(), endpoint.getConfiguration(),
-                endpoint.getKubernetesClient());
+        elector = endpoint.getComponent().joinElection(endpoint.getLeaseName(), endpoint.getConfiguration());
         elector.addListener(this);
         endpoint.getComponent().awaitLeadership(elector, endpoint.getConfiguration());
     }

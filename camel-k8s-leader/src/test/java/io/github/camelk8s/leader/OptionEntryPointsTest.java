@@ -176,7 +176,7 @@ class OptionEntryPointsTest {
     private static LeaderElectionConfig electionOf(K8sLeaderComponent component, KubernetesClient client,
                                                    String option, String text) {
         String namespace = "namespace".equals(option)
-                ? text : component.resolveNamespace(new K8sLeaderConfiguration(), client);
+                ? text : component.resolveNamespace(new K8sLeaderConfiguration());
         LeaderElectionConfig config = component.findElection(namespace, "lease").config();
         assertThat(config).as("election on %s/lease", namespace).isNotNull();
         return config;

@@ -14,7 +14,7 @@ final class K8sLeaderCandidate extends Candidate {
     K8sLeaderCandidate(Setup setup, String identity, boolean withEvents) throws Exception {
         super(setup, identity);
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.setKubernetesClient(client);
+        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(setup.namespace());
         options.setIdentity(identity);

@@ -129,7 +129,7 @@ final class Scale {
             throws Exception {
         CamelContext context = new DefaultCamelContext();
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.setKubernetesClient(client);
+        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(identity);

@@ -1,6 +1,5 @@
 package io.github.camelk8s.leader.cluster;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
@@ -36,8 +35,6 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
                             + "properties apply to the service too. In YAML or properties: configuration.leaseDuration "
                             + "and so on.")
     private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
-    @Metadata(description = "The Kubernetes client to use. Default: the component's.")
-    private KubernetesClient kubernetesClient;
 
     public K8sLeaderClusterService() {
         super(DEFAULT_ID);
@@ -78,14 +75,6 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
      */
     public void setConfiguration(K8sLeaderConfiguration configuration) {
         this.configuration = configuration;
-    }
-
-    public KubernetesClient getKubernetesClient() {
-        return kubernetesClient;
-    }
-
-    public void setKubernetesClient(KubernetesClient kubernetesClient) {
-        this.kubernetesClient = kubernetesClient;
     }
 
     @Override

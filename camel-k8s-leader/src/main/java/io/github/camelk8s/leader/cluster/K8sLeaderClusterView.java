@@ -46,7 +46,7 @@ public class K8sLeaderClusterView extends AbstractCamelClusterView implements Le
     protected void doStart() throws Exception {
         K8sLeaderComponent component = service.component();
         K8sLeaderConfiguration options = service.getConfiguration();
-        LeaseElector joined = component.joinElection(getNamespace(), options, service.getKubernetesClient());
+        LeaseElector joined = component.joinElection(getNamespace(), options);
         elector = joined;
         joined.addListener(this);
         component.awaitLeadership(joined, options);

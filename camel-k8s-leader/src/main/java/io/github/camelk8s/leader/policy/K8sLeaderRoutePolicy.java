@@ -50,7 +50,6 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
     private String leaseName;
     /** This policy's options, over the component's; see {@link K8sLeaderConfiguration}. */
     private final K8sLeaderConfiguration options;
-    private KubernetesClient kubernetesClient;
 
     private final Set<Route> routes = new CopyOnWriteArraySet<>();
     private final LeadershipListener listener = new Listener();
@@ -77,9 +76,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
 
     /** A new policy with the same options (not the same state), for another route. */
     K8sLeaderRoutePolicy copyOptions() {
-        K8sLeaderRoutePolicy copy = new K8sLeaderRoutePolicy(leaseName, options.copy());
-        copy.kubernetesClient = kubernetesClient;
-        return copy;
+        return new K8sLeaderRoutePolicy(leaseName, options.copy());
     }
 
     @Override
@@ -154,7 +151,7 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
             routeControl = new SerialHandOff(component.routeControl());
         }
         camelContext.getManagementStrategy().addEventNotifier(routeEvents);
-        LeaseElector joined = component.joinElection(leaseName, options, kubernetesClient);
+        LeaseElector joined = component.joinElection(leaseName, options);
         leaseRef = joined.config().namespace() + "/" + joined.config().leaseName();
         elector = joined;
         joined.addListener(listener);
@@ -380,12 +377,8 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         options.setRecordEvents(value);
     }
 
-    public KubernetesClient getKubernetesClient() {
-        return kubernetesClient;
-    }
-
-    public void setKubernetesClient(KubernetesClient kubernetesClient) {
-        this.kubernetesClient = kubernetesClient;
+    public void setKubernetesClient(KubernetesClient value) {
+        options.setKubernetesClient(value);
     }
 
     @Override

@@ -33,7 +33,7 @@ final class Pod {
         context.getShutdownStrategy().setTimeout(5);
 
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.setKubernetesClient(client);
+        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(name);
