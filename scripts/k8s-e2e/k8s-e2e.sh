@@ -364,6 +364,15 @@ spawn() {
     printf '%s\n' "$!" >"$pid_file"
 }
 
+# Whether the process spawned into the PID file is still alive. During start-up this, not running_pid, tells
+# whether it exited: until the spawned shell has exec'd the program (a moment that a loaded machine stretches),
+# its command line is still this script's, and running_pid would take it for a process that has gone.
+still_alive() {
+    local pid
+    pid=$(<"$1")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
 fail_with_log() {
     local what=$1 log_file=$2
     printf '[k8s-e2e] ---- last lines of %s ----\n' "$log_file" >&2
@@ -388,7 +397,7 @@ start_etcd() {
         --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
         --initial-cluster "default=http://127.0.0.1:$ETCD_PEER_PORT" --initial-cluster-state new
     until curl -fsS "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null | grep -q '"health":"true"'; do
-        running_pid "$ETCD_PID_FILE" etcd >/dev/null || fail_with_log "etcd exited during start-up" "$ETCD_LOG"
+        still_alive "$ETCD_PID_FILE" || fail_with_log "etcd exited during start-up" "$ETCD_LOG"
         ((waited < READY_TIMEOUT * 5)) || fail_with_log "etcd not healthy after ${READY_TIMEOUT}s" "$ETCD_LOG"
         sleep 0.2
         waited=$((waited + 1))
@@ -421,7 +430,7 @@ start_apiserver() {
         --service-cluster-ip-range 10.96.0.0/24 --endpoint-reconciler-type none --profiling=false
     until [[ $(curl -sS --cacert "$PKI/ca.crt" -H "Authorization: Bearer $(token_of "$ADMIN_USER")" \
         "https://127.0.0.1:$APISERVER_PORT/readyz" 2>/dev/null) == ok ]]; do
-        running_pid "$APISERVER_PID_FILE" kube-apiserver >/dev/null \
+        still_alive "$APISERVER_PID_FILE" \
             || fail_with_log "kube-apiserver exited during start-up" "$APISERVER_LOG"
         ((waited < READY_TIMEOUT * 5)) || fail_with_log "kube-apiserver not ready after ${READY_TIMEOUT}s" "$APISERVER_LOG"
         sleep 0.2

@@ -43,7 +43,7 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "electionClock": target.setElectionClock(property(camelContext, io.github.camelk8s.leader.election.ElectionClock.class, value)); return true;
         case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "kubernetesclient":
-        case "kubernetesClient": target.setKubernetesClient(property(camelContext, io.fabric8.kubernetes.client.KubernetesClient.class, value)); return true;
+        case "kubernetesClient": getOrCreateConfiguration(target).setKubernetesClient(property(camelContext, io.fabric8.kubernetes.client.KubernetesClient.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaseduration":
@@ -63,11 +63,6 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "retryPeriod": getOrCreateConfiguration(target).setRetryPeriod(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
-    }
-
-    @Override
-    public String[] getAutowiredNames() {
-        return new String[]{"kubernetesClient"};
     }
 
     @Override
@@ -125,7 +120,7 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "electionClock": return target.getElectionClock();
         case "identity": return getOrCreateConfiguration(target).getIdentity();
         case "kubernetesclient":
-        case "kubernetesClient": return target.getKubernetesClient();
+        case "kubernetesClient": return getOrCreateConfiguration(target).getKubernetesClient();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "leaseduration":

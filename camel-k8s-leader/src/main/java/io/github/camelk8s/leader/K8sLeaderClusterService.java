@@ -1,91 +1,11 @@
 package io.github.camelk8s.leader;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.apache.camel.spi.Metadata;
-import org.apache.camel.support.cluster.AbstractCamelClusterService;
-
 /**
- * Camel's cluster service SPI on Kubernetes Leases: a Camel cluster namespace is the name of a Lease. With it
- * added to the CamelContext ({@code context.addService(new K8sLeaderClusterService())}, or bound as a bean with
- * Camel Main), Camel's own {@code master:my-lease:timer:x} endpoints and
- * {@code ClusteredRoutePolicy.forNamespace(context, "my-lease")} run in exactly one pod, elected on the Lease
- * {@code my-lease}.
- * <p>
- * Its views share the CamelContext's electors with every {@code k8s-leader} consumer and
- * {@link K8sLeaderRoutePolicy} on the same Lease. Its options ({@link #getConfiguration()}) lie over the
- * {@code k8s-leader} component's, so {@code camel.component.k8s-leader.*} properties apply to it too.
- * <p>
- * {@code master:} and {@code ClusteredRoutePolicy} only start and stop a consumer or routes when told of a
- * leadership change (see {@link K8sLeaderClusterView}); unlike a {@link K8sLeaderRoutePolicy}'s, their exchanges
- * are not leader-only. No step of theirs is refused once this pod's leadership lapses: an exchange in flight runs
- * to its end. A stop or yield releases the Lease once they have handled LOST, without waiting for their exchanges
- * in flight.
+ * The former name of {@link io.github.camelk8s.leader.cluster.K8sLeaderClusterService}, kept so that beans and
+ * properties that name {@code io.github.camelk8s.leader.K8sLeaderClusterService} keep working.
+ *
+ * @deprecated use {@link io.github.camelk8s.leader.cluster.K8sLeaderClusterService}
  */
-@Metadata(label = "bean", description = "Camel cluster service on Kubernetes Leases: a cluster namespace is a Lease",
-          annotations = { "interfaceName=org.apache.camel.cluster.CamelClusterService" })
-public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLeaderClusterView> {
-
-    public static final String DEFAULT_ID = "k8s-leader";
-
-    @Metadata(description = "The election options of every view (Lease) of this service, over the component's: "
-                            + "an option not set here is the component's, so camel.component.k8s-leader.* "
-                            + "properties apply to the service too. In YAML or properties: configuration.leaseDuration "
-                            + "and so on.")
-    private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
-    @Metadata(description = "The Kubernetes client to use. Default: the component's.")
-    private KubernetesClient kubernetesClient;
-
-    public K8sLeaderClusterService() {
-        super(DEFAULT_ID);
-    }
-
-    @Override
-    protected K8sLeaderClusterView createView(String leaseName) {
-        return new K8sLeaderClusterView(this, leaseName);
-    }
-
-    @Override
-    public K8sLeaderClusterView getView(String leaseName) throws Exception {
-        return (K8sLeaderClusterView) super.getView(leaseName);
-    }
-
-    K8sLeaderComponent component() {
-        if (getCamelContext() == null) {
-            throw new IllegalStateException("K8sLeaderClusterService has no CamelContext: add it with "
-                                            + "context.addService(...)");
-        }
-        return getCamelContext().getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
-    }
-
-    /** This pod's identity in the elections of this service, as far as it is known before they start. */
-    String localIdentity() {
-        K8sLeaderComponent component = component();
-        String configured = configuration.over(component.getConfiguration()).getIdentity();
-        return configured != null ? configured : component.defaultIdentity();
-    }
-
-    public K8sLeaderConfiguration getConfiguration() {
-        return configuration;
-    }
-
-    /**
-     * The election options of this service's views, over the component's (for instance
-     * {@code service.getConfiguration().setLeaseDuration(Duration.ofSeconds(20))}).
-     */
-    public void setConfiguration(K8sLeaderConfiguration configuration) {
-        this.configuration = configuration;
-    }
-
-    public KubernetesClient getKubernetesClient() {
-        return kubernetesClient;
-    }
-
-    public void setKubernetesClient(KubernetesClient kubernetesClient) {
-        this.kubernetesClient = kubernetesClient;
-    }
-
-    @Override
-    public String toString() {
-        return "K8sLeaderClusterService[" + getId() + "]";
-    }
+@Deprecated(since = "0.1.0")
+public class K8sLeaderClusterService extends io.github.camelk8s.leader.cluster.K8sLeaderClusterService {
 }

@@ -20,8 +20,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
-import io.github.camelk8s.leader.election.LeaderEventRecorder;
 import io.github.camelk8s.leader.election.LeaseElector;
+import io.github.camelk8s.leader.management.K8sLeaderHealthCheckRepository;
+import io.github.camelk8s.leader.management.K8sLeaderMicrometer;
+import io.github.camelk8s.leader.management.LeaderEventRecorder;
+import io.github.camelk8s.leader.management.ManagedLeaseElector;
 import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
@@ -33,10 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leader election on a Kubernetes Lease. Its options are the defaults of every {@code k8s-leader:} endpoint,
- * {@link K8sLeaderRoutePolicy} and {@link K8sLeaderClusterService} in the CamelContext, and it owns the electors
- * they share. For each elector it runs it also records Kubernetes Events (option recordEvents), offers a health
- * check ({@link K8sLeaderHealthCheckRepository}), an MBean when JMX is on ({@link ManagedLeaseElector}) and
- * Micrometer meters when the application has a MeterRegistry.
+ * {@link io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy} and
+ * {@link io.github.camelk8s.leader.cluster.K8sLeaderClusterService} in the CamelContext, and it owns the electors they
+ * share. For each elector it runs it also records Kubernetes Events (option recordEvents), offers a health check (
+ * {@link K8sLeaderHealthCheckRepository}), an MBean when JMX is on ({@link ManagedLeaseElector}) and Micrometer meters
+ * when the application has a MeterRegistry.
  */
 @Component(K8sLeaderConstants.SCHEME)
 public class K8sLeaderComponent extends DefaultComponent {
@@ -49,12 +53,6 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     @Metadata
     private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
-    @Metadata(label = "advanced", autowired = true,
-              description = "The Kubernetes client to use. Default: one from the registry, else one built from the "
-                            + "default configuration (in-cluster service account or KUBECONFIG) with a request "
-                            + "timeout of a third of renewDeadline (at most 5s) and no retries. A client whose "
-                            + "request timeout is not below renewDeadline is logged at WARN.")
-    private KubernetesClient kubernetesClient;
     @Metadata(label = "advanced",
               description = "The clock the electors time leadership with. Default: the JVM's (System.nanoTime and "
                             + "Instant.now). For tests and simulations only, e.g. a clock that jumps ahead to "
@@ -96,14 +94,6 @@ public class K8sLeaderComponent extends DefaultComponent {
         this.configuration = configuration;
     }
 
-    public KubernetesClient getKubernetesClient() {
-        return kubernetesClient;
-    }
-
-    public void setKubernetesClient(KubernetesClient kubernetesClient) {
-        this.kubernetesClient = kubernetesClient;
-    }
-
     public ElectionClock getElectionClock() {
         return electionClock;
     }
@@ -118,9 +108,9 @@ public class K8sLeaderComponent extends DefaultComponent {
      * other user of the same Lease in this CamelContext. Fails with a message naming the option and its value as
      * written when an option is invalid.
      */
-    LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay, KubernetesClient client) {
-        KubernetesClient effectiveClient = client != null ? client : defaultClient();
+    public LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay) {
         K8sLeaderConfiguration options = overlay.over(configuration);
+        KubernetesClient effectiveClient = clientOf(options);
         LeaderElectionConfig config = toElectionConfig(leaseName, options, effectiveClient);
         warnIfRequestsOutlast(config, effectiveClient);
         return electors.join(config, options.recordsEvents(), effectiveClient,
@@ -153,14 +143,19 @@ public class K8sLeaderComponent extends DefaultComponent {
     }
 
     /** The elector this CamelContext runs on the Lease, or null if nothing here competes for it. */
-    LeaseElector findElection(String namespace, String leaseName) {
+    public LeaseElector findElection(String namespace, String leaseName) {
         return electors.find(namespace, leaseName);
     }
 
     /** The namespace the options (over this component's) name, or the default one for the client. */
-    String resolveNamespace(K8sLeaderConfiguration overlay, KubernetesClient client) {
-        String namespace = overlay.over(configuration).getNamespace();
-        return namespace != null ? namespace : defaultNamespace(client != null ? client : defaultClient());
+    String resolveNamespace(K8sLeaderConfiguration overlay) {
+        K8sLeaderConfiguration options = overlay.over(configuration);
+        return options.getNamespace() != null ? options.getNamespace() : defaultNamespace(clientOf(options));
+    }
+
+    /** The client the options name, or the component's own. */
+    private KubernetesClient clientOf(K8sLeaderConfiguration options) {
+        return options.getKubernetesClient() != null ? options.getKubernetesClient() : defaultClient();
     }
 
     /** The health checks of this component's elections, one per running elector. */
@@ -193,10 +188,11 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     /**
      * The threads on which the policies start and stop their routes, each policy's in order (see
-     * {@link SerialHandOff}). As many as policies are starting or stopping routes at the same moment, and none
-     * while none are: a stop may wait long for an exchange in flight, and must not hold up another policy's.
+     * {@link io.github.camelk8s.leader.policy.SerialHandOff}). As many as policies are starting or stopping routes at
+     * the same moment, and none while none are: a stop may wait long for an exchange in flight, and must not hold up
+     * another policy's.
      */
-    synchronized ExecutorService routeControl() {
+    public synchronized ExecutorService routeControl() {
         if (routeControl == null) {
             routeControl = getCamelContext().getExecutorServiceManager()
                     .newCachedThreadPool(this, "K8sLeaderRouteControl");
@@ -213,23 +209,34 @@ public class K8sLeaderComponent extends DefaultComponent {
     }
 
     /** The awaitLeadership option of a consumer, policy or view that joined the election on the elector's Lease. */
-    void awaitLeadership(LeaseElector elector, K8sLeaderConfiguration overlay) throws InterruptedException {
+    public void awaitLeadership(LeaseElector elector, K8sLeaderConfiguration overlay) throws InterruptedException {
         AwaitLeadership.await(elector, overlay.over(configuration), electors.startedNanos(elector));
     }
 
-    void leaveElection(LeaseElector elector) {
+    /** Gives up one use of the elector joined with {@link #joinElection}; the last use stops it. */
+    public void leaveElection(LeaseElector elector) {
         electors.leave(elector);
     }
 
     /** The engine's configuration for these (merged) options, with the namespace and identity resolved. */
     LeaderElectionConfig toElectionConfig(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
-        return options.toElectionConfig(leaseName, resolveNamespace(options, client),
+        return options.toElectionConfig(leaseName, resolveNamespace(options),
                 options.getIdentity() != null ? options.getIdentity() : defaultIdentity());
     }
 
+    /**
+     * The client of the component's options, else the only one in the registry, else one the component builds and
+     * owns. Looked up here rather than autowired: an autowired option of the options type would be autowired on
+     * every endpoint too, and override a client set on the component.
+     */
     synchronized KubernetesClient defaultClient() {
-        if (kubernetesClient != null) {
-            return kubernetesClient;
+        if (configuration.getKubernetesClient() != null) {
+            return configuration.getKubernetesClient();
+        }
+        Set<KubernetesClient> registered = getCamelContext() == null
+                ? Set.of() : getCamelContext().getRegistry().findByType(KubernetesClient.class);
+        if (registered.size() == 1) {
+            return registered.iterator().next();
         }
         if (ownedClient == null) {
             ownedClient = new KubernetesClientBuilder().withConfig(ownClientConfig(configuration)).build();
@@ -275,7 +282,8 @@ public class K8sLeaderComponent extends DefaultComponent {
         return configured != null && !configured.isBlank() ? configured : "default";
     }
 
-    String defaultIdentity() {
+    /** This CamelContext's identity in an election whose options name none: the pod's name and a suffix. */
+    public String defaultIdentity() {
         String base = System.getenv("POD_NAME");
         if (base == null || base.isBlank()) {
             base = System.getenv("HOSTNAME");

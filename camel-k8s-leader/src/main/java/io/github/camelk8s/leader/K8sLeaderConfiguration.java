@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.election.Durations;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import org.apache.camel.LoggingLevel;
@@ -82,6 +83,12 @@ public class K8sLeaderConfiguration implements Cloneable {
                             + "'pod-a stopped leading'. Needs the 'create' permission on events; failing to record an "
                             + "event never affects the election.")
     private Boolean recordEvents;
+    @UriParam(label = "advanced")
+    @Metadata(description = "The Kubernetes client to use. Default: the component's, else the only one in the "
+                            + "registry, else one built from the default configuration (in-cluster service account "
+                            + "or KUBECONFIG) with a request timeout of a third of renewDeadline (at most 5s) and no "
+                            + "retries. A client whose request timeout is not below renewDeadline is logged at WARN.")
+    private KubernetesClient kubernetesClient;
 
     /** The option fields, each null while not set: the overlay merges them all, so none can be left out. */
     private static final List<Field> OPTIONS = Arrays.stream(K8sLeaderConfiguration.class.getDeclaredFields())
@@ -112,7 +119,8 @@ public class K8sLeaderConfiguration implements Cloneable {
      * written, when a value breaks a rule; awaitLeadershipTimeout is checked here too, so that it fails at start
      * whether or not awaitLeadership is on.
      */
-    LeaderElectionConfig toElectionConfig(String leaseName, String resolvedNamespace, String resolvedIdentity) {
+    public LeaderElectionConfig toElectionConfig(String leaseName, String resolvedNamespace,
+                                                 String resolvedIdentity) {
         LeaderElectionConfig.Builder builder = LeaderElectionConfig.builder()
                 .leaseName(leaseName)
                 .namespace(resolvedNamespace)
@@ -264,6 +272,14 @@ public class K8sLeaderConfiguration implements Cloneable {
 
     public void setRecordEvents(Boolean recordEvents) {
         this.recordEvents = recordEvents;
+    }
+
+    public KubernetesClient getKubernetesClient() {
+        return kubernetesClient;
+    }
+
+    public void setKubernetesClient(KubernetesClient kubernetesClient) {
+        this.kubernetesClient = kubernetesClient;
     }
 
     public K8sLeaderConfiguration copy() {

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * CamelContext (a policy, another consumer, a cluster view) may go on leading, and its holder header then still
  * names this pod.
  * <p>
- * The route runs in every pod and its exchanges are not leader-only: what it does on ELECTED is not checked step
- * by step against this pod's leadership, as a {@link K8sLeaderRoutePolicy}'s routes are.
+ * The route runs in every pod and its exchanges are not leader-only: what it does on ELECTED is not checked step by
+ * step against this pod's leadership, as a {@link io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy}'s routes are.
  */
 public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipListener {
 
@@ -44,8 +44,7 @@ public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipList
     protected void doStart() throws Exception {
         super.doStart();
         K8sLeaderEndpoint endpoint = getEndpoint();
-        elector = endpoint.getComponent().joinElection(endpoint.getLeaseName(), endpoint.getConfiguration(),
-                endpoint.getKubernetesClient());
+        elector = endpoint.getComponent().joinElection(endpoint.getLeaseName(), endpoint.getConfiguration());
         elector.addListener(this);
         endpoint.getComponent().awaitLeadership(elector, endpoint.getConfiguration());
     }
@@ -70,8 +69,8 @@ public class K8sLeaderConsumer extends DefaultConsumer implements LeadershipList
         super.doStop();
     }
 
-    /** The elector this consumer shares on its Lease, or null when it is not running (for tests). */
-    LeaseElector elector() {
+    /** The elector this consumer shares on its Lease, or null while it is not running. */
+    public LeaseElector elector() {
         return elector;
     }
 

@@ -1,6 +1,5 @@
 package io.github.camelk8s.leader;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.election.Durations;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import org.apache.camel.Category;
@@ -44,9 +43,6 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
     @Metadata(description = "With operation=yield: how long this pod stays out of the election before it competes "
                             + "again.")
     private String yieldDuration = DEFAULT_YIELD_DURATION;
-    @UriParam(label = "advanced")
-    @Metadata(description = "The Kubernetes client to use. Default: the component's.")
-    private KubernetesClient kubernetesClient;
 
     public K8sLeaderEndpoint(String uri, K8sLeaderComponent component, String leaseName,
                              K8sLeaderConfiguration configuration) {
@@ -103,11 +99,4 @@ public class K8sLeaderEndpoint extends DefaultEndpoint {
         this.yieldDuration = yieldDuration;
     }
 
-    public KubernetesClient getKubernetesClient() {
-        return kubernetesClient;
-    }
-
-    public void setKubernetesClient(KubernetesClient kubernetesClient) {
-        this.kubernetesClient = kubernetesClient;
-    }
 }

@@ -31,8 +31,7 @@ public class K8sLeaderProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         K8sLeaderEndpoint endpoint = getEndpoint();
-        namespace = endpoint.getComponent().resolveNamespace(endpoint.getConfiguration(),
-                endpoint.getKubernetesClient());
+        namespace = endpoint.getComponent().resolveNamespace(endpoint.getConfiguration());
     }
 
     @Override

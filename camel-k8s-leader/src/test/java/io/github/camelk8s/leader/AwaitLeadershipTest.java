@@ -2,6 +2,7 @@ package io.github.camelk8s.leader;
 
 import java.time.Duration;
 
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.ServiceStatus;

@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelk8s.leader.cluster.K8sLeaderClusterService;
 import io.github.camelk8s.leader.election.Durations;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.spi.UriParam;
 import org.junit.jupiter.api.Test;
 

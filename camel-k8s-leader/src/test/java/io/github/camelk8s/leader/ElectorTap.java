@@ -35,7 +35,7 @@ public final class ElectorTap {
      */
     public static ElectorTap listenFirst(CamelContext context, String leaseName, LeadershipListener listener) {
         K8sLeaderComponent component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
-        LeaseElector elector = component.joinElection(leaseName, component.getConfiguration(), null);
+        LeaseElector elector = component.joinElection(leaseName, new K8sLeaderConfiguration());
         elector.addListener(listener);
         return new ElectorTap(component, elector);
     }

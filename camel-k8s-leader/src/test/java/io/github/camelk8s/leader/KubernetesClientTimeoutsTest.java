@@ -67,7 +67,8 @@ class KubernetesClientTimeoutsTest {
 
     /** Runs a pod whose component uses the client, with a consumer on each of two Leases (renewDeadline 2s). */
     private void runWithTwoLeases(KubernetesClient client) {
-        CamelPod pod = pods.create("pod-a").withoutStandardRoutes().component(c -> c.setKubernetesClient(client));
+        CamelPod pod = pods.create("pod-a").withoutStandardRoutes()
+                .component(c -> c.getConfiguration().setKubernetesClient(client));
         pod.routes(new RouteBuilder() {
             @Override
             public void configure() {

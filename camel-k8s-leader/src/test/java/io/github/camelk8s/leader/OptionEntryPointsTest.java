@@ -11,7 +11,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.cluster.K8sLeaderClusterService;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.CamelContext;
@@ -131,7 +133,7 @@ class OptionEntryPointsTest {
                     "routes.yaml", """
                             - beans:
                                 - name: leaderPolicy
-                                  type: io.github.camelk8s.leader.K8sLeaderRoutePolicy
+                                  type: io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy
                                   properties:
                                     leaseName: lease
                                     %s: "%s"
@@ -174,7 +176,7 @@ class OptionEntryPointsTest {
     private static LeaderElectionConfig electionOf(K8sLeaderComponent component, KubernetesClient client,
                                                    String option, String text) {
         String namespace = "namespace".equals(option)
-                ? text : component.resolveNamespace(new K8sLeaderConfiguration(), client);
+                ? text : component.resolveNamespace(new K8sLeaderConfiguration());
         LeaderElectionConfig config = component.findElection(namespace, "lease").config();
         assertThat(config).as("election on %s/lease", namespace).isNotNull();
         return config;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.AsyncCallback;
@@ -61,6 +62,19 @@ class YamlDslTest {
         assertThat(b.imports).isEmpty();
     }
 
+    @Test
+    @SuppressWarnings("deprecation")
+    void theFormerClassNameOfThePolicyStillWorksInYaml() throws Exception {
+        String former = ROUTES.replace("io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy",
+                "io.github.camelk8s.leader.K8sLeaderRoutePolicy");
+        assertThat(former).as("the README names the policy by its package").isNotEqualTo(ROUTES);
+        YamlPod a = new YamlPod(pods.create("pod-a").withoutStandardRoutes(), former);
+        a.start();
+        await().atMost(Pods.PATIENCE).until(() -> a.imports.size() >= 1);
+        assertThat(a.importRoute().getRoutePolicyList()).hasSize(1).first()
+                .isInstanceOf(io.github.camelk8s.leader.K8sLeaderRoutePolicy.class);
+    }
+
     /** A pod running the YAML routes, recording which exchanges completed on which of them. */
     private static final class YamlPod {
         final CamelPod pod;
@@ -68,6 +82,10 @@ class YamlDslTest {
         final List<Long> imports = new CopyOnWriteArrayList<>();
 
         YamlPod(CamelPod pod) throws Exception {
+            this(pod, ROUTES);
+        }
+
+        YamlPod(CamelPod pod, String routes) throws Exception {
             this.pod = pod;
             CamelContext context = pod.context();
             // every step of the YAML routes records the route it runs in (the YAML itself stays as documented)
@@ -84,7 +102,7 @@ class YamlDslTest {
                             return super.process(exchange, callback);
                         }
                     });
-            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("routes.yaml", ROUTES));
+            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("routes.yaml", routes));
         }
 
         void start() {

@@ -3,7 +3,7 @@ package io.github.camelk8s.leader.benchmarks;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
-import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.builder.RouteBuilder;
 
 /** This component: the leader-only route carries a {@link K8sLeaderRoutePolicy}; stopping the context releases. */
@@ -14,7 +14,7 @@ final class K8sLeaderCandidate extends Candidate {
     K8sLeaderCandidate(Setup setup, String identity, boolean withEvents) throws Exception {
         super(setup, identity);
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.setKubernetesClient(client);
+        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(setup.namespace());
         options.setIdentity(identity);

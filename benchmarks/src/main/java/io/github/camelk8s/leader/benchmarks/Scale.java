@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
-import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
@@ -129,7 +129,7 @@ final class Scale {
             throws Exception {
         CamelContext context = new DefaultCamelContext();
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.setKubernetesClient(client);
+        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(identity);

@@ -1,5 +1,7 @@
 package io.github.camelk8s.leader.benchmarks;
 
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
+
 /** The prose around the generated tables of docs/benchmarks.md. */
 final class Texts {
 

@@ -25,8 +25,8 @@
  * <p>
  * A candidate may also step aside on request ({@link io.github.camelk8s.leader.election.LeaseElector#yieldLeadership}):
  * a leader steps down as at its deadline, releases once its listeners have handled that and its leader-only steps have
- * ended, and the candidate stays out of the election for the given time. Recording leadership as Kubernetes Events
- * ({@link io.github.camelk8s.leader.election.LeaderEventRecorder}) is a listener like any other, off the timing path.
+ * ended, and the candidate stays out of the election for the given time. What observes an election (Kubernetes
+ * Events, health, JMX, meters: the management package) is a listener like any other, off the timing path.
  * <p>
  * A lease whose holder is empty (released) or which was deleted may be taken at once. Followers watch the namespace's
  * Leases, so a release, a deletion or a renewal is seen within milliseconds, and a timer fires at the observed expiry;

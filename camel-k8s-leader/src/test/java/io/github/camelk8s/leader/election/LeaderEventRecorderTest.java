@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.github.camelk8s.leader.election.RecordingListener.Type;
+import io.github.camelk8s.leader.management.LeaderEventRecorder;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

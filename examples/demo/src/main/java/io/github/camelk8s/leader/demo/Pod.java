@@ -3,7 +3,7 @@ package io.github.camelk8s.leader.demo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
-import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -33,7 +33,7 @@ final class Pod {
         context.getShutdownStrategy().setTimeout(5);
 
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.setKubernetesClient(client);
+        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(name);

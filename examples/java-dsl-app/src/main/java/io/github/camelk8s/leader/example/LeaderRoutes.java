@@ -1,6 +1,6 @@
 package io.github.camelk8s.leader.example;
 
-import io.github.camelk8s.leader.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.builder.RouteBuilder;
 
 /**

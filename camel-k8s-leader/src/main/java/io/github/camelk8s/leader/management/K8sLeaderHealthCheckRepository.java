@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.management;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,13 +43,13 @@ public class K8sLeaderHealthCheckRepository implements HealthCheckRepository, Ca
         return enabled ? checks.values().stream().map(HealthCheck.class::cast) : Stream.empty();
     }
 
-    void add(LeaseElector elector) {
+    public void add(LeaseElector elector) {
         K8sLeaderHealthCheck check = new K8sLeaderHealthCheck(elector);
         check.setCamelContext(camelContext);
         checks.put(elector, check);
     }
 
-    void remove(LeaseElector elector) {
+    public void remove(LeaseElector elector) {
         checks.remove(elector);
     }
 

@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.management;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -23,12 +23,12 @@ import org.apache.camel.spi.Registry;
  * <li>counters {@value #ACQUISITIONS}, {@value #LOSSES}, {@value #CONFLICTS}, {@value #ERRORS}
  * ({@code k8s_leader_acquisitions_total}, ...).</li>
  * </ul>
- * Only used when Micrometer is on the classpath (it is an optional dependency): the JVM resolves the Micrometer
- * types of this class when it is first used, so {@link K8sLeaderComponent} checks for Micrometer without touching
- * this class. The registry is the one bound in the Camel registry as {@code metricsRegistry} (camel-micrometer's
- * name), else the only MeterRegistry there.
+ * Only used when Micrometer is on the classpath (it is an optional dependency): the JVM resolves the Micrometer types
+ * of this class when it is first used, so {@link io.github.camelk8s.leader.K8sLeaderComponent} checks for Micrometer
+ * without touching this class. The registry is the one bound in the Camel registry as {@code metricsRegistry}
+ * (camel-micrometer's name), else the only MeterRegistry there.
  */
-final class K8sLeaderMicrometer {
+public final class K8sLeaderMicrometer {
 
     static final String IS_LEADER = "k8s.leader.is.leader";
     static final String TRANSITIONS = "k8s.leader.lease.transitions";
@@ -43,7 +43,7 @@ final class K8sLeaderMicrometer {
     }
 
     /** Registers the meters if the CamelContext has a MeterRegistry; returns what removes them. */
-    static Runnable bind(CamelContext context, LeaseElector elector) {
+    public static Runnable bind(CamelContext context, LeaseElector elector) {
         MeterRegistry registry = find(context.getRegistry());
         if (registry == null) {
             return () -> {

@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.management;
 
 import java.util.List;
 import java.util.Set;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.github.camelk8s.leader.LeadershipEventType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.management;
 
 import java.util.List;
 

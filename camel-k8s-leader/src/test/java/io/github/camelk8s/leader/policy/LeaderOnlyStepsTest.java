@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.policy;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseRecord;
-import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.FaultyClock;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.github.camelk8s.leader.LeadershipLostException;
 
 import static io.github.camelk8s.leader.testsupport.CamelPod.RENEW_DEADLINE;
 import static io.github.camelk8s.leader.testsupport.FaultDispatcher.candidate;

@@ -1,8 +1,7 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.management;
 
 import java.time.Duration;
 import java.time.Instant;
-
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -37,7 +36,7 @@ public class ManagedLeaseElector {
      * Registers the MBean if JMX is on (at once, or when the CamelContext has started if its management agent is
      * not running yet: electors join while routes are initialised); returns what unregisters it.
      */
-    static Runnable register(CamelContext context, LeaseElector elector) {
+    public static Runnable register(CamelContext context, LeaseElector elector) {
         ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
         if (agent == null) {
             return () -> {

@@ -1,11 +1,13 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.cluster;
 
 import java.util.List;
 import java.util.Optional;
 
+import io.github.camelk8s.leader.K8sLeaderComponent;
+import io.github.camelk8s.leader.K8sLeaderConfiguration;
+import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseRecord;
-import io.github.camelk8s.leader.election.LeadershipListener;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
 
@@ -18,12 +20,12 @@ import org.apache.camel.support.cluster.AbstractCamelClusterView;
  * holding the Lease (a Lease names its holder, not the other candidates); that pod is the leader while the Lease
  * still names it.
  * <p>
- * Listeners are told on the elector's event thread, in order, and the elector releases the Lease on a stop or
- * yield only after they have returned (at most leaseDuration): by then a {@code ClusteredRoutePolicy} has stopped
- * its routes, which waits for their exchanges in flight, and a {@code master:} consumer has stopped its delegate
- * consumer, which does not; those exchanges run on. Both stop inside the event, so a slow stop holds an event
- * thread that every Lease of the client shares. Their exchanges are not leader-only: no step of theirs is
- * refused once this pod's leadership has lapsed, as a {@link K8sLeaderRoutePolicy}'s are.
+ * Listeners are told on the elector's event thread, in order, and the elector releases the Lease on a stop or yield
+ * only after they have returned (at most leaseDuration): by then a {@code ClusteredRoutePolicy} has stopped its routes,
+ * which waits for their exchanges in flight, and a {@code master:} consumer has stopped its delegate consumer, which
+ * does not; those exchanges run on. Both stop inside the event, so a slow stop holds an event thread that every Lease
+ * of the client shares. Their exchanges are not leader-only: no step of theirs is refused once this pod's leadership
+ * has lapsed, as a {@link io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy}'s are.
  */
 public class K8sLeaderClusterView extends AbstractCamelClusterView implements LeadershipListener {
 
@@ -44,7 +46,7 @@ public class K8sLeaderClusterView extends AbstractCamelClusterView implements Le
     protected void doStart() throws Exception {
         K8sLeaderComponent component = service.component();
         K8sLeaderConfiguration options = service.getConfiguration();
-        LeaseElector joined = component.joinElection(getNamespace(), options, service.getKubernetesClient());
+        LeaseElector joined = component.joinElection(getNamespace(), options);
         elector = joined;
         joined.addListener(this);
         component.awaitLeadership(joined, options);

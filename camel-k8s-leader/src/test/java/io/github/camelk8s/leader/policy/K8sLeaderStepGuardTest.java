@@ -1,5 +1,7 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.policy;
 
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderStepGuard;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;

@@ -1,9 +1,11 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.policy;
 
 import java.time.Duration;
 import java.util.List;
 
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicyFactory;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.ServiceStatus;

@@ -1,7 +1,8 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.policy;
 
 import java.util.Deque;
 
+import io.github.camelk8s.leader.LeadershipLostException;
 import io.github.camelk8s.leader.election.LeaseElector;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;

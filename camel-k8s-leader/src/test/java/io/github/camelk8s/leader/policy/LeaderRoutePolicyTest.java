@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.policy;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,8 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.github.camelk8s.leader.election.LeaseRecord;
 import io.github.camelk8s.leader.election.LeadershipListener;
+import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.FaultyClock;
@@ -20,6 +21,8 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.LeadershipLostException;
 
 import static io.github.camelk8s.leader.LeadershipEventType.LOST;
 import static io.github.camelk8s.leader.testsupport.FaultDispatcher.candidate;

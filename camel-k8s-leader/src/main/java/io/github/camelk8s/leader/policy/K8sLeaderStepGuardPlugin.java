@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.policy;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ContextServicePlugin;

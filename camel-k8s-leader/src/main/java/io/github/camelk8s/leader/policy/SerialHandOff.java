@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader;
+package io.github.camelk8s.leader.policy;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader.election;
+package io.github.camelk8s.leader.management;
 
 import java.net.HttpURLConnection;
 import java.time.Instant;
@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.camelk8s.leader.election.LeaderElectionConfig;
+import io.github.camelk8s.leader.election.LeadershipListener;
+import io.github.camelk8s.leader.election.LeaseRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
