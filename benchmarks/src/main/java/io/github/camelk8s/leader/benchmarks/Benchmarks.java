@@ -349,6 +349,7 @@ public final class Benchmarks {
     private static void conditions(Results results, Plan plan) {
         var c = results.conditions;
         c.put("Date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        c.put("Commit", commit());
         c.put("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores available");
         c.put("Memory", memory());
         c.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
@@ -364,6 +365,29 @@ public final class Benchmarks {
                 + Timings.SHORT.describe() + " (short); the leader renews every retryPeriod");
         c.put("Mode", plan.quick() ? "quick (-Dbenchmarks.quick=true): few repetitions, a smoke run"
                 : "full");
+    }
+
+    /** The commit measured, and whether the working tree had changes on top of it (then the figures are not its). */
+    private static String commit() {
+        try {
+            String head = git("rev-parse", "--short", "HEAD").trim();
+            return head.isEmpty() ? "unknown (not a git checkout)"
+                    : git("status", "--porcelain", "--untracked-files=no").isBlank() ? head
+                    : head + ", with uncommitted changes";
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        }
+    }
+
+    private static String git(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return git.waitFor() == 0 ? out : "";
     }
 
     private static String cpuModel() {
