@@ -220,7 +220,8 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     /** The engine's configuration for these (merged) options, with the namespace and identity resolved. */
     LeaderElectionConfig toElectionConfig(String leaseName, K8sLeaderConfiguration options, KubernetesClient client) {
-        return options.toElectionConfig(leaseName, resolveNamespace(options),
+        return options.toElectionConfig(leaseName,
+                options.getNamespace() != null ? options.getNamespace() : defaultNamespace(client),
                 options.getIdentity() != null ? options.getIdentity() : defaultIdentity());
     }
 

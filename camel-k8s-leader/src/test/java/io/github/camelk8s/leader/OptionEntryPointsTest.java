@@ -3,7 +3,6 @@ package io.github.camelk8s.leader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -106,7 +105,7 @@ class OptionEntryPointsTest {
             throw notApplicable;
         }
         assertThat(failure).as("start with %s=%s", option.option(), option.bad()).isNotNull();
-        assertThat(messagesOf(failure)).anySatisfy(message -> assertThat(message).contains(option.error()));
+        assertThat(OptionValidationTest.messagesOf(failure)).anySatisfy(message -> assertThat(message).contains(option.error()));
     }
 
     /** Starts a pod with the option set at the entry point; returns the engine's configuration of its election. */
@@ -216,13 +215,5 @@ class OptionEntryPointsTest {
 
     private static String kebab(String option) {
         return option.replaceAll("([A-Z])", "-$1").toLowerCase();
-    }
-
-    private static List<String> messagesOf(Throwable failure) {
-        List<String> messages = new ArrayList<>();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            messages.add(String.valueOf(t.getMessage()));
-        }
-        return messages;
     }
 }

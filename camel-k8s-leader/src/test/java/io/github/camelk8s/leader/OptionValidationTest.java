@@ -98,6 +98,11 @@ class OptionValidationTest {
         Throwable failure = catchThrowable(pod::start);
         assertThat(failure).as("start of " + pod + " fails").isNotNull();
         assertThat(pod.context().isStarted()).isFalse();
+        return messagesOf(failure);
+    }
+
+    /** The messages of an exception and of all its causes. */
+    static List<String> messagesOf(Throwable failure) {
         List<String> messages = new ArrayList<>();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             messages.add(String.valueOf(t.getMessage()));

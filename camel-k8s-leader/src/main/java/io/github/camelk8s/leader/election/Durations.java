@@ -56,11 +56,6 @@ public final class Durations {
                 "not a duration; write it as 15s, 1m30s, 500ms, PT15S or a number of milliseconds");
     }
 
-    /** {@link #parse(String, String) parse}, or null for an option not set. */
-    public static Duration parseOrNull(String option, String text) {
-        return text == null ? null : parse(option, text);
-    }
-
     /** {@link #parse(String, String) parse}, then the rule every duration option of this component has. */
     public static Duration parsePositive(String option, String text) {
         Duration value = parse(option, text);
