@@ -461,7 +461,7 @@ cmd_up() {
     start_etcd
     start_apiserver
     log "up: KUBECONFIG=$ADMIN_KUBECONFIG (unprivileged: $RESTRICTED_KUBECONFIG)"
-    log "for the e2e tests: eval \"\$($SCRIPT_PATH env)\" && mvn -B verify -Pe2e -pl camel-k8s-leader"
+    log "for the e2e tests: eval \"\$($SCRIPT_PATH env)\" && mvn -B verify -Pe2e -pl camel-k8s-leader -am"
 }
 
 cmd_down() {

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
-import io.github.camelk8s.leader.testsupport.Pods;
+import io.github.camelk8s.leader.pods.Pods;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;

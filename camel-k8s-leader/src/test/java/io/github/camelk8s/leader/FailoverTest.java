@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
-import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -3,9 +3,9 @@ package io.github.camelk8s.leader;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
-import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;

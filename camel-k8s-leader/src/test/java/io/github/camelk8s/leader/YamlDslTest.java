@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
-import io.github.camelk8s.leader.testsupport.CamelPod;
-import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

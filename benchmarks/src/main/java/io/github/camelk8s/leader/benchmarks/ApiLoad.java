@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.camelk8s.leader.testsupport.CountingDispatcher;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Timings;
+import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +27,10 @@ final class ApiLoad {
 
     private final Group group;
     private final Timings timings;
-    private final Map<Candidate, CountingDispatcher.Snapshot> before = new LinkedHashMap<>();
+    private final Map<BenchmarkCandidate, CountingDispatcher.Snapshot> before = new LinkedHashMap<>();
     private long windowStart;
 
-    ApiLoad(MockApi api, Impl impl, Timings timings) {
+    ApiLoad(MockApiServer api, Impl impl, Timings timings) {
         this.timings = timings;
         this.group = new Group(impl, new Setup(api, new WorkLog(), "load-" + impl.key + "-" + timings.name(),
                 "steady", timings));
@@ -46,21 +50,21 @@ final class ApiLoad {
 
     void startWindow() {
         windowStart = System.nanoTime();
-        for (Candidate c : group.candidates()) {
-            before.put(c, group.setup.api().dispatcher().snapshot(c.identity));
+        for (BenchmarkCandidate c : group.candidates()) {
+            before.put(c, group.setup.api().counts().snapshot(c.identity));
         }
     }
 
     Outcome endWindow() {
         double minutes = (System.nanoTime() - windowStart) / (double) Duration.ofMinutes(1).toNanos();
-        CountingDispatcher dispatcher = group.setup.api().dispatcher();
+        CountingDispatcher dispatcher = group.setup.api().counts();
         Samples followers = new Samples();
         double leader = Double.NaN;
         double leaderWrites = Double.NaN;
         long maxOpen = 0;
         long watchRequests = 0;
         List<String> leaders = new ArrayList<>();
-        for (Candidate c : group.candidates()) {
+        for (BenchmarkCandidate c : group.candidates()) {
             CountingDispatcher.Snapshot delta = dispatcher.snapshot(c.identity).minus(before.get(c));
             maxOpen = Math.max(maxOpen, delta.openWatches());
             watchRequests += delta.watchRequests();

@@ -18,6 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Timings;
+import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +61,7 @@ public final class Benchmarks {
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
         int status = 0;
-        try (MockApi api = new MockApi()) {
+        try (MockApiServer api = new MockApiServer()) {
             Results results = new Benchmarks().run(api, plan);
             results.write(markdown, json, Texts.preamble(plan), Texts.methodology(plan));
             LOG.info("Wrote {} and {}", markdown.toAbsolutePath().normalize(), json.toAbsolutePath().normalize());
@@ -73,16 +76,16 @@ public final class Benchmarks {
         System.exit(status);
     }
 
-    private Results run(MockApi api, Plan plan) throws Exception {
+    private Results run(MockApiServer api, Plan plan) throws Exception {
         long began = System.nanoTime();
         Results results = new Results();
         conditions(results, plan);
 
         // ---- 5. start-up -------------------------------------------------------------------------------------
         Results.Table startup = results.table("startup", "5. Start-up on a free Lease",
-                "One candidate, a Lease nobody holds, timings " + Timings.DEFAULT.describe() + ". From the call "
-                + "to `CamelContext.start()` until the implementation announces leadership (camel-k8s-leader: "
-                + "the `ELECTED` exchange of a `k8s-leader:` consumer; fabric8: `onStartLeading`) and until the "
+                "One candidate, a Lease nobody holds, timings " + BenchmarkTimings.DEFAULT.describe()
+                + ". From the call to `CamelContext.start()` until the implementation announces leadership "
+                + "(camel-k8s-leader: the `ELECTED` exchange of a `k8s-leader:` consumer; fabric8: `onStartLeading`) and until the "
                 + "leader-only route processes its first exchange. A new client and a new Lease per repetition; the "
                 + "implementations take turns, after " + plan.startupWarmups() + " warm-up rounds, so that none is "
                 + "measured in a colder JVM than the others.");
@@ -95,10 +98,10 @@ public final class Benchmarks {
 
         // ---- 1. graceful handover (this component, alone on the machine) --------------------------------------
         Map<Timings, Map<Impl, AtomicInteger>> overlaps = new java.util.LinkedHashMap<>();
-        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             Results.Table table = results.table("handover-" + t.name(),
                     "1 and 2. Handover and take-over, timings " + t.describe() + " (leaseDuration / renewDeadline / "
-                    + "retryPeriod)",
+                    + "retryPeriod / renewalInterval)",
                     "Three candidates on one Lease. Graceful: from the call that stops the leader's CamelContext "
                     + "until a follower's leader-only route processes its first exchange. Crash: the leader's "
                     + "requests stop reaching the API server and its context goes away without releasing; "
@@ -114,7 +117,7 @@ public final class Benchmarks {
             overlaps.put(t, o);
             handoverRows.put(t, new Results.Row[] { g, cr, cc });
         }
-        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             LOG.info("Graceful handover: {} {}", Impl.K8S_LEADER.label, t.name());
             Handover.run(group(api, Impl.K8S_LEADER, t, "handover"), 3, plan.gracefulWarmups(), plan.gracefulOurs(),
                     0, figures(t, Impl.K8S_LEADER, overlaps));
@@ -124,20 +127,20 @@ public final class Benchmarks {
         Results.Table many = results.table("many-candidates", "4b. " + plan.manyCandidates()
                                                               + " candidates on one Lease",
                 plan.manyCandidates() + " candidates (each its own CamelContext and client) on one Lease, timings "
-                + Timings.DEFAULT.describe() + "; graceful handover as in scenario 1. Camel's "
+                + BenchmarkTimings.DEFAULT.describe() + "; graceful handover as in scenario 1. Camel's "
                 + "KubernetesClusterService is not run here: its handover is a poll plus a full leaseDuration "
                 + "whatever the number of candidates (scenario 1).");
         Results.Row manyRow = many.row("graceful", "Graceful handover", "ms");
         AtomicInteger manyOverlaps = new AtomicInteger();
         LOG.info("{} candidates on one Lease: {}", plan.manyCandidates(), Impl.K8S_LEADER.label);
-        Handover.run(group(api, Impl.K8S_LEADER, Timings.DEFAULT, "many"), plan.manyCandidates(),
+        Handover.run(group(api, Impl.K8S_LEADER, BenchmarkTimings.DEFAULT, "many"), plan.manyCandidates(),
                 plan.gracefulWarmups(), plan.manyOurs(), 0,
                 new Handover.Figures(manyRow.samples(Impl.K8S_LEADER), new Samples(), new Samples(), manyOverlaps));
 
         // ---- the figures measured in seconds: all implementations at once -----------------------------------
         LOG.info("Concurrent phase: peers' handovers, every crash take-over, API load ({} window)", plan.loadWindow());
         List<ApiLoad> loads = new ArrayList<>();
-        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             for (Impl impl : Impl.values()) {
                 loads.add(new ApiLoad(api, impl, t));
             }
@@ -156,30 +159,31 @@ public final class Benchmarks {
             return null;
         }));
         jobs.add(pool.submit((Callable<Void>) () -> {
-            for (Timings t : List.of(Timings.SHORT, Timings.DEFAULT)) {
-                Handover.run(group(api, Impl.K8S_LEADER, t, "crash"), 3, t == Timings.SHORT ? 1 : 0, 0,
-                        t == Timings.SHORT ? plan.crashShort() : plan.crashDefault(), figures(t, Impl.K8S_LEADER,
-                                overlaps));
+            for (Timings t : List.of(BenchmarkTimings.SHORT, BenchmarkTimings.DEFAULT)) {
+                boolean shortTimings = t == BenchmarkTimings.SHORT;
+                Handover.run(group(api, Impl.K8S_LEADER, t, "crash"), 3, shortTimings ? 1 : 0, 0,
+                        shortTimings ? plan.crashShort() : plan.crashDefault(),
+                        figures(t, Impl.K8S_LEADER, overlaps));
             }
             return null;
         }));
         jobs.add(pool.submit((Callable<Void>) () -> {
-            for (Timings t : List.of(Timings.SHORT, Timings.DEFAULT)) {
-                boolean s = t == Timings.SHORT;
+            for (Timings t : List.of(BenchmarkTimings.SHORT, BenchmarkTimings.DEFAULT)) {
+                boolean s = t == BenchmarkTimings.SHORT;
                 // one warm-up repetition per implementation, in the first (short) group: the JVM is warm after it
                 Handover.run(group(api, Impl.FABRIC8, t, "handover"), 3, s ? 1 : 0,
                         s ? plan.gracefulFabric8Short() : plan.gracefulFabric8Default(),
                         s ? plan.crashShort() : plan.crashDefault(), figures(t, Impl.FABRIC8, overlaps));
             }
             LOG.info("{} candidates on one Lease: {}", plan.manyCandidates(), Impl.FABRIC8.label);
-            Handover.run(group(api, Impl.FABRIC8, Timings.DEFAULT, "many"), plan.manyCandidates(), 0,
+            Handover.run(group(api, Impl.FABRIC8, BenchmarkTimings.DEFAULT, "many"), plan.manyCandidates(), 0,
                     plan.manyFabric8(), 0, new Handover.Figures(manyRow.samples(Impl.FABRIC8), new Samples(),
                             new Samples(), manyOverlaps));
             return null;
         }));
         jobs.add(pool.submit((Callable<Void>) () -> {
-            for (Timings t : List.of(Timings.SHORT, Timings.DEFAULT)) {
-                boolean s = t == Timings.SHORT;
+            for (Timings t : List.of(BenchmarkTimings.SHORT, BenchmarkTimings.DEFAULT)) {
+                boolean s = t == BenchmarkTimings.SHORT;
                 Handover.run(group(api, Impl.CAMEL, t, "handover"), 3, s ? 1 : 0,
                         s ? plan.gracefulCamelShort() : plan.gracefulCamelDefault(),
                         s ? plan.crashCamelShort() : plan.crashCamelDefault(), figures(t, Impl.CAMEL, overlaps));
@@ -200,7 +204,7 @@ public final class Benchmarks {
         scaleResults(results, scale, plan);
 
         // ---- targets -------------------------------------------------------------------------------------------
-        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             for (Impl impl : Impl.values()) {
                 int n = overlaps.get(t).get(impl).get();
                 if (n > 0) {
@@ -227,12 +231,12 @@ public final class Benchmarks {
                 overlaps.get(t).get(impl));
     }
 
-    private static Group group(MockApi api, Impl impl, Timings t, String scenario) {
+    private static Group group(MockApiServer api, Impl impl, Timings t, String scenario) {
         return new Group(impl, new Setup(api, new WorkLog(), scenario + "-" + impl.key + "-" + t.name(), "bench", t));
     }
 
     private void loadResults(Results results, List<ApiLoad.Outcome> outcomes, Plan plan) {
-        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             Results.Table table = results.table("api-load-" + t.name(), "3. API load, timings " + t.describe(),
                     "One leader and four followers per implementation, each with its own client; requests counted "
                     + "at the API server per candidate over a steady window of "
@@ -252,7 +256,7 @@ public final class Benchmarks {
                 followers.value(o.impl(), o.followersPerMinute().p50());
                 worst.value(o.impl(), o.followersPerMinute().max());
                 watches.value(o.impl(), o.maxOpenWatches());
-                if (t == Timings.DEFAULT && o.impl() == Impl.K8S_LEADER) {
+                if (t == BenchmarkTimings.DEFAULT && o.impl() == Impl.K8S_LEADER) {
                     double f = o.followersPerMinute().max();
                     results.target("3. API load", "idle follower ≤ 1 request/min (15 s / 10 s / 2 s)",
                             Results.number(f) + " requests/min (busiest follower)", f <= 1, "");
@@ -266,9 +270,9 @@ public final class Benchmarks {
     private void scaleResults(Results results, List<Scale.Outcome> outcomes, Plan plan) {
         Results.Table table = results.table("scale", "4. Scale: " + plan.scaleLeases() + " Leases in one JVM",
                 "One candidate on each of " + plan.scaleLeases() + " Leases, one shared client, timings "
-                + Timings.DEFAULT.describe() + "; camel-k8s-leader and Camel: one CamelContext with one leader-only "
-                + "`direct:` route per Lease; fabric8: one LeaderElector per Lease. Threads and heap are counted "
-                + "from just before the elections start (client connected); threads after "
+                + BenchmarkTimings.DEFAULT.describe() + "; camel-k8s-leader and Camel: one CamelContext with one "
+                + "leader-only `direct:` route per Lease; fabric8: one LeaderElector per Lease. Threads and heap are "
+                + "counted from just before the elections start (client connected); threads after "
                 + plan.scaleSettle().toSeconds() + " s of steady state (idle pool threads time out after 30 s in "
                 + "camel-k8s-leader, 60 s in the fabric8 client), and at the peak while the elections start; "
                 + "the mock API server's own threads (one per watch connection) are not counted. Heap: used heap after a full GC, whole JVM (it also holds the mock API server's copy of "
@@ -315,7 +319,7 @@ public final class Benchmarks {
     }
 
     private void targets(Results results, Results.Table startup, Results.Table many, List<Scale.Outcome> scale) {
-        for (Timings t : List.of(Timings.DEFAULT, Timings.SHORT)) {
+        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             Results.Row[] rows = handoverRows.get(t);
             Samples ours = rows[0].samples(Impl.K8S_LEADER);
             Samples f8 = rows[0].samples(Impl.FABRIC8);
@@ -361,8 +365,9 @@ public final class Benchmarks {
                             + "for every implementation");
         c.put("Peers", "fabric8 kubernetes-client 7.5.2 `LeaderElector` (LeaseLock, releaseOnCancel=true); Camel "
                        + "4.18.0 `KubernetesClusterService` (Lease) + `ClusteredRoutePolicy`");
-        c.put("Timings (leaseDuration / renewDeadline / retryPeriod)", Timings.DEFAULT.describe() + " (default), "
-                + Timings.SHORT.describe() + " (short); the leader renews every retryPeriod");
+        c.put("Timings (leaseDuration / renewDeadline / retryPeriod / renewalInterval)",
+                BenchmarkTimings.DEFAULT.describe() + " (default), " + BenchmarkTimings.SHORT.describe()
+                + " (short); the leader renews every retryPeriod");
         c.put("Mode", plan.quick() ? "quick (-Dbenchmarks.quick=true): few repetitions, a smoke run"
                 : "full");
     }

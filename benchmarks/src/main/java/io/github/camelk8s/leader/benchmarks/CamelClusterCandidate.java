@@ -2,6 +2,10 @@ package io.github.camelk8s.leader.benchmarks;
 
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.testsupport.Timings;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
@@ -14,7 +18,7 @@ import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
  * crashed candidate's Pod is deleted, as the kubelet would end it. It never releases the Lease, and a new leader
  * waits a full leaseDuration before its routes start. It closes the client it was given when it stops.
  */
-final class CamelClusterCandidate extends Candidate {
+final class CamelClusterCandidate extends BenchmarkCandidate {
 
     static final Map<String, String> LABELS = Map.of("app", "benchmark");
 
@@ -39,21 +43,42 @@ final class CamelClusterCandidate extends Candidate {
                 workRoute(this).routePolicy(policy);
             }
         });
-        setup.api().createReadyPod(setup.namespace(), identity, LABELS);
+        createReadyPod(setup.api().admin(), setup.namespace(), identity);
+    }
+
+    /**
+     * The Pod object Camel's KubernetesClusterService needs before it counts a candidate as a cluster member:
+     * Running, Ready, and labelled with its clusterLabels. (The mock has no kubelet; we play its part.)
+     */
+    static void createReadyPod(KubernetesClient admin, String namespace, String name) {
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(LABELS).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("app").endContainer().endSpec()
+                .withNewStatus().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .addNewContainerStatus().withName("app").withReady(true).withNewState().withNewRunning().endRunning()
+                .endState().endContainerStatus()
+                .endStatus()
+                .build();
+        admin.pods().inNamespace(namespace).resource(pod).create();
+    }
+
+    /** The pod is gone (its process ended and the kubelet/controller removed it). */
+    private void deletePod() {
+        setup.api().admin().pods().inNamespace(setup.namespace()).withName(identity).delete();
     }
 
     @Override
     void stopGracefully() {
-        running = false;
-        context.stop();
-        setup.api().deletePod(setup.namespace(), identity);
-        client.close();
+        pod.stop();
+        deletePod();
+        pod.close();
     }
 
     @Override
     void crash() {
         super.crash();
-        setup.api().deletePod(setup.namespace(), identity);
+        deletePod();
     }
 
     /** It polls (GET Lease + LIST Pods) every retryPeriod × [1, 1.2]. */

@@ -3,17 +3,17 @@ package io.github.camelk8s.leader.benchmarks;
 import java.util.concurrent.CompletableFuture;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.github.camelk8s.leader.testsupport.Fabric8Electors;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * fabric8's {@link LeaderElector} wired by hand, as an application without a Camel component would: LeaseLock,
- * releaseOnCancel=true, the leader-only route started on onStartLeading and stopped on onStopLeading. On a graceful
- * stop the context stops its routes first, then the election is cancelled, which releases the Lease.
+ * fabric8's {@link LeaderElector} wired by hand ({@link Fabric8Electors}), as an application without a Camel
+ * component would: LeaseLock, releaseOnCancel=true, the leader-only route started on onStartLeading and stopped on
+ * onStopLeading. On a graceful stop the context stops its routes first, then the election is cancelled, which
+ * releases the Lease.
  */
-final class Fabric8Candidate extends Candidate {
+final class Fabric8Candidate extends BenchmarkCandidate {
 
     private volatile CompletableFuture<?> election;
     private volatile long electedNanos;
@@ -31,17 +31,9 @@ final class Fabric8Candidate extends Candidate {
     @Override
     void start() throws Exception {
         super.start();
-        Timings t = setup.timings();
-        LeaderElector elector = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName(setup.lease())
-                .withLock(new LeaseLock(setup.namespace(), setup.lease(), identity))
-                .withLeaseDuration(t.leaseDuration())
-                .withRenewDeadline(t.renewDeadline())
-                .withRetryPeriod(t.retryPeriod())
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading, leader -> {
-                }))
-                .build()).build();
+        LeaderElector elector = Fabric8Electors.elector(client, setup.namespace(), setup.lease(), identity,
+                setup.timings(), new LeaderCallbacks(this::startLeading, this::stopLeading, leader -> {
+                }));
         election = elector.start();
     }
 
@@ -69,10 +61,9 @@ final class Fabric8Candidate extends Candidate {
 
     @Override
     void stopGracefully() {
-        running = false;
-        context.stop();
+        pod.stop();
         cancelElection();
-        client.close();
+        pod.close();
     }
 
     @Override

@@ -14,7 +14,7 @@ final class Group implements AutoCloseable {
 
     final Impl impl;
     final Setup setup;
-    private final List<Candidate> candidates = new ArrayList<>();
+    private final List<BenchmarkCandidate> candidates = new ArrayList<>();
     private int next;
 
     Group(Impl impl, Setup setup) {
@@ -22,26 +22,26 @@ final class Group implements AutoCloseable {
         this.setup = setup;
     }
 
-    Candidate add() throws Exception {
-        Candidate candidate = impl.create(setup, setup.namespace() + "-" + next++);
+    BenchmarkCandidate add() throws Exception {
+        BenchmarkCandidate candidate = impl.create(setup, setup.namespace() + "-" + next++);
         candidates.add(candidate);
         candidate.start();
         return candidate;
     }
 
-    void remove(Candidate candidate) {
+    void remove(BenchmarkCandidate candidate) {
         candidates.remove(candidate);
     }
 
-    List<Candidate> candidates() {
+    List<BenchmarkCandidate> candidates() {
         return List.copyOf(candidates);
     }
 
     /** Waits until a running candidate's route has worked after {@code since}; returns it. */
-    Candidate awaitWorking(long since, Duration timeout) {
+    BenchmarkCandidate awaitWorking(long since, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<Candidate> working = candidates.stream().filter(c -> c.running)
+            Optional<BenchmarkCandidate> working = candidates.stream().filter(BenchmarkCandidate::isRunning)
                     .filter(c -> setup.log().firstAfter(c.identity, since) != 0)
                     .min((a, b) -> Long.compare(setup.log().firstAfter(a.identity, since),
                             setup.log().firstAfter(b.identity, since)));
@@ -59,7 +59,7 @@ final class Group implements AutoCloseable {
     /** Waits until every candidate is in its steady state (watching, or has polled at least once). */
     void awaitSettled() {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!candidates.stream().allMatch(Candidate::settled)) {
+        while (!candidates.stream().allMatch(BenchmarkCandidate::settled)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(impl.label + " in " + setup.namespace() + ": candidates never settled");
             }
@@ -75,7 +75,7 @@ final class Group implements AutoCloseable {
 
     @Override
     public void close() {
-        candidates.parallelStream().forEach(Candidate::stopQuietly);
+        candidates.parallelStream().forEach(BenchmarkCandidate::stopQuietly);
         candidates.clear();
     }
 }

@@ -3,6 +3,8 @@ package io.github.camelk8s.leader.benchmarks;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.camelk8s.leader.testsupport.CountingDispatcher;
+import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,7 @@ final class Handover {
         for (int i = 0; i < size; i++) {
             group.add();
         }
-        Candidate leader = group.awaitWorking(begin, group.takeoverTimeout());
+        BenchmarkCandidate leader = group.awaitWorking(begin, group.takeoverTimeout());
         group.awaitSettled();
         // warm-ups (not counted) are of the kind the group measures first: graceful, or crash if it has none
         int graceful = gracefulReps > 0 ? -warmups : 0;
@@ -38,14 +40,14 @@ final class Handover {
         while (graceful < gracefulReps || crashes < crashReps) {
             boolean crash = crashes < crashReps
                             && (graceful >= gracefulReps || graceful >= 0 && crashes <= graceful);
-            Candidate next;
+            BenchmarkCandidate next;
             long t0 = System.nanoTime();
             if (crash) {
                 leader.crash();
                 next = group.awaitWorking(t0, group.takeoverTimeout());
                 long first = log.firstAfter(next.identity, t0);
                 // read after the take-over: a renewal that was in flight at the crash may still have landed
-                long lastRenewal = group.setup.api().dispatcher().lastLeaseWriteNanos(leader.identity);
+                long lastRenewal = group.setup.api().counts().lastLeaseWriteNanos(leader.identity);
                 if (crashes >= 0) {
                     figures.crashSinceRenewal.add(ms(first - lastRenewal));
                     figures.crashSinceCrash.add(ms(first - t0));
@@ -65,7 +67,7 @@ final class Handover {
                     figures.graceful.add(ms(first - t0));
                 }
                 graceful++;
-                CountingDispatcher dispatcher = group.setup.api().dispatcher();
+                CountingDispatcher dispatcher = group.setup.api().counts();
                 LOG.info("  {} {} x{} graceful handover{}: {} ms (last write of the old leader at {} ms, of the new "
                          + "one at {} ms)", group.impl.label, group.setup.timings().name(), size,
                         graceful <= 0 ? " (warm-up)" : " #" + graceful, String.format("%.1f", ms(first - t0)),

@@ -14,12 +14,12 @@ enum Impl {
         this.key = key;
     }
 
-    Candidate create(Setup setup, String identity) throws Exception {
+    BenchmarkCandidate create(Setup setup, String identity) throws Exception {
         return create(setup, identity, false);
     }
 
     /** With {@code announce}, camel-k8s-leader's candidate also consumes its leadership events (start-up figure). */
-    Candidate create(Setup setup, String identity, boolean announce) throws Exception {
+    BenchmarkCandidate create(Setup setup, String identity, boolean announce) throws Exception {
         return switch (this) {
             case K8S_LEADER -> new K8sLeaderCandidate(setup, identity, announce);
             case FABRIC8 -> new Fabric8Candidate(setup, identity);

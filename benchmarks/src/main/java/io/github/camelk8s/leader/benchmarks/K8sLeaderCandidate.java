@@ -7,21 +7,21 @@ import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.builder.RouteBuilder;
 
 /** This component: the leader-only route carries a {@link K8sLeaderRoutePolicy}; stopping the context releases. */
-final class K8sLeaderCandidate extends Candidate {
+final class K8sLeaderCandidate extends BenchmarkCandidate {
 
     private volatile long electedNanos;
 
     K8sLeaderCandidate(Setup setup, String identity, boolean withEvents) throws Exception {
         super(setup, identity);
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
+        options.setKubernetesClient(client);
         options.setNamespace(setup.namespace());
         options.setIdentity(identity);
         options.setLeaseDuration(setup.timings().leaseDuration());
         options.setRenewDeadline(setup.timings().renewDeadline());
         options.setRetryPeriod(setup.timings().retryPeriod());
-        options.setRenewalInterval(setup.timings().retryPeriod());
+        options.setRenewalInterval(setup.timings().renewalInterval());
         context.addComponent(K8sLeaderConstants.SCHEME, component);
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -41,15 +41,13 @@ final class K8sLeaderCandidate extends Candidate {
 
     @Override
     void stopGracefully() {
-        running = false;
-        context.stop();
-        client.close();
+        pod.close();
     }
 
     /** Its namespace watch is open: from now on a release reaches it as an event. */
     @Override
     boolean settled() {
-        return setup.api().dispatcher().openWatches(identity) > 0;
+        return setup.api().counts().openWatches(identity) > 0;
     }
 
     @Override

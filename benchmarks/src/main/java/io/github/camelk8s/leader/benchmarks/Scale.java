@@ -12,12 +12,13 @@ import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
 import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.testsupport.CountingDispatcher;
+import io.github.camelk8s.leader.testsupport.Fabric8Electors;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
@@ -60,10 +61,11 @@ final class Scale {
     private Scale() {
     }
 
-    static Outcome measure(MockApi api, Impl impl, int leases, Duration settle, Duration window) throws Exception {
+    static Outcome measure(MockApiServer api, Impl impl, int leases, Duration settle, Duration window)
+            throws Exception {
         String identity = "scale-" + impl.key;
         String namespace = identity;
-        KubernetesClient client = api.client(identity, namespace);
+        KubernetesClient client = api.newDefaultClient(identity, namespace);
         client.leases().inNamespace(namespace).list();
         Run run = switch (impl) {
             case K8S_LEADER -> k8sLeader(client, namespace, identity, leases);
@@ -98,19 +100,19 @@ final class Scale {
             while (System.nanoTime() < settleUntil) {
                 peak = Math.max(peak, threadCount());
                 if (s0 == null && System.nanoTime() >= windowFrom) {
-                    s0 = api.dispatcher().snapshot(identity);
+                    s0 = api.counts().snapshot(identity);
                     w0 = System.nanoTime();
                 }
                 Benchmarks.sleep(100);
             }
-            CountingDispatcher.Snapshot delta = api.dispatcher().snapshot(identity).minus(s0);
+            CountingDispatcher.Snapshot delta = api.counts().snapshot(identity).minus(s0);
             double minutes = (System.nanoTime() - w0) / (double) Duration.ofMinutes(1).toNanos();
             int after = threadCount();
             Map<String, Integer> threadsAfter = threadGroups();
             double heapAfter = usedHeapAfterGc();
             Outcome outcome = new Outcome(impl, leases, toAll, after - before, peak - before,
                     clientThreadCount() - clientBefore, heapAfter,
-                    heapAfter - heapBefore, delta.openWatches(), api.dispatcher().snapshot(identity).watchRequests(),
+                    heapAfter - heapBefore, delta.openWatches(), api.counts().snapshot(identity).watchRequests(),
                     delta.requests() / minutes, diff(threadsBefore, threadsAfter));
             LOG.info("  {} x{} Leases: all led after {} s; threads +{} (of which the client's +{}; peak +{}), "
                      + "heap {} MB (+{} MB), {} watch connection(s), {} requests/min; new threads: {}",
@@ -119,8 +121,10 @@ final class Scale {
                     outcome.openWatches(), Math.round(outcome.requestsPerMinute()), outcome.threadGroups());
             return outcome;
         } finally {
-            run.close();
+            // the measurement is over: the client goes first, so that nothing waits for a thousand releases through
+            // a saturated mock (fabric8's electors release on cancel, a PATCH each, and took over 20 minutes so)
             client.close();
+            run.close();
             Benchmarks.sleep(1000);
         }
     }
@@ -133,7 +137,7 @@ final class Scale {
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(identity);
-        options.setRenewalInterval(Timings.DEFAULT.retryPeriod());
+        options.setRenewalInterval(BenchmarkTimings.DEFAULT.retryPeriod());
         context.addComponent(K8sLeaderConstants.SCHEME, component);
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -148,9 +152,9 @@ final class Scale {
         return camelRun(context, leases);
     }
 
-    private static Run camel(MockApi api, KubernetesClient client, String namespace, String identity, int leases)
+    private static Run camel(MockApiServer api, KubernetesClient client, String namespace, String identity, int leases)
             throws Exception {
-        api.createReadyPod(namespace, identity, CamelClusterCandidate.LABELS);
+        CamelClusterCandidate.createReadyPod(api.admin(), namespace, identity);
         CamelContext context = new DefaultCamelContext();
         KubernetesConfiguration configuration = new KubernetesConfiguration();
         configuration.setKubernetesClient(client);
@@ -208,19 +212,11 @@ final class Scale {
         return new Run() {
             @Override
             public void start() {
-                Timings t = Timings.DEFAULT;
                 for (int i = 0; i < leases; i++) {
-                    elections.add(client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                            .withName("lease-" + i)
-                            .withLock(new LeaseLock(namespace, "lease-" + i, identity))
-                            .withLeaseDuration(t.leaseDuration())
-                            .withRenewDeadline(t.renewDeadline())
-                            .withRetryPeriod(t.retryPeriod())
-                            .withReleaseOnCancel(true)
-                            .withLeaderCallbacks(new LeaderCallbacks(leading::incrementAndGet,
+                    elections.add(Fabric8Electors.elector(client, namespace, "lease-" + i, identity,
+                            BenchmarkTimings.DEFAULT, new LeaderCallbacks(leading::incrementAndGet,
                                     leading::decrementAndGet, leader -> {
-                                    }))
-                            .build()).build().start());
+                                    })).start());
                 }
             }
 

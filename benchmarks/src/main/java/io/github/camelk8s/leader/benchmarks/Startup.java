@@ -2,6 +2,8 @@ package io.github.camelk8s.leader.benchmarks;
 
 import java.time.Duration;
 
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ final class Startup {
      * Round-robin over the implementations, one start-up each per round, so that none is measured in a colder JVM
      * than the others (the first rounds are warm-ups and are not counted).
      */
-    static void run(MockApi api, int warmups, int reps, Results.Row elected, Results.Row firstExchange)
+    static void run(MockApiServer api, int warmups, int reps, Results.Row elected, Results.Row firstExchange)
             throws Exception {
         WorkLog log = new WorkLog();
         for (int i = 0; i < warmups + reps; i++) {
@@ -33,10 +35,10 @@ final class Startup {
         }
     }
 
-    private static void once(MockApi api, WorkLog log, Impl impl, int i, Samples elected, Samples firstExchange)
+    private static void once(MockApiServer api, WorkLog log, Impl impl, int i, Samples elected, Samples firstExchange)
             throws Exception {
-        Setup setup = new Setup(api, log, "startup-" + impl.key, "free-" + i, Timings.DEFAULT);
-        Candidate candidate = impl.create(setup, setup.namespace() + "-" + i, true);
+        Setup setup = new Setup(api, log, "startup-" + impl.key, "free-" + i, BenchmarkTimings.DEFAULT);
+        BenchmarkCandidate candidate = impl.create(setup, setup.namespace() + "-" + i, true);
         long t0 = System.nanoTime();
         candidate.start();
         long deadline = t0 + Duration.ofSeconds(30).toNanos();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The long chaos run ({@code mvn -B verify -Pchaos -pl camel-k8s-leader}, docs/reliability.md): the schedules of
+ * The long chaos run ({@code mvn -B verify -Pchaos -pl camel-k8s-leader -am}, docs/reliability.md): the schedules of
  * {@code chaos.schedules} consecutive seeds, from {@code chaos.firstSeed} or a random one, judged as
  * {@link ChaosTest} judges its few, then one summary line, also written to {@code target/chaos-summary.txt}. A
  * failsafe integration test, so the default build never runs it.

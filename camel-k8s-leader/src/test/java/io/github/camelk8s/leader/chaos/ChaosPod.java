@@ -3,7 +3,6 @@ package io.github.camelk8s.leader.chaos;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.ElectorTap;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
@@ -13,17 +12,18 @@ import io.github.camelk8s.leader.chaos.History.Source;
 import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.pods.FaultyClock;
 import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
-import io.github.camelk8s.leader.testsupport.FaultyClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.NetworkLink;
+import io.github.camelk8s.leader.testsupport.Pod;
+import io.github.camelk8s.leader.testsupport.Timings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * One "pod" of a chaos run: a CamelContext with a leader-only route under {@link K8sLeaderRoutePolicy} and a
- * {@code k8s-leader:} event route, its own network ({@link NetworkLink}) to the API server and its own election
+ * One "pod" of a chaos run: a {@link Pod} (a CamelContext with its own client) with a leader-only route under
+ * {@link K8sLeaderRoutePolicy} and a {@code k8s-leader:} event route, its own network ({@link NetworkLink}) to the API server and its own election
  * clock (skewed wall clock; frozen while paused). Both routes report to the shared {@link History}, and so does
  * the elector itself: a listener that hears its ELECTED and LOST before the policy acts on them.
  * <p>
@@ -48,10 +48,9 @@ final class ChaosPod implements AutoCloseable {
     private final String name;
     private final History history;
     private final NetworkLink link;
-    private final KubernetesClient client;
+    private final Pod pod;
     private final FaultyClock clock = new FaultyClock();
     private final CheckClock electionClock = new CheckClock(clock);
-    private final DefaultCamelContext context = new DefaultCamelContext();
     private final K8sLeaderRoutePolicy policy = new K8sLeaderRoutePolicy(LEASE);
     private final Object safepoint = new Object();
     private volatile boolean paused;
@@ -75,11 +74,9 @@ final class ChaosPod implements AutoCloseable {
         this.name = name;
         this.history = history;
         this.link = new NetworkLink(name, api.port());
-        this.client = api.newClient(name, link.url());
+        this.pod = new Pod(name, api.newClient(name, link.url()));
         clock.skewWallClock(wallSkew);
-        context.getCamelContextExtension().setName(name);
-        context.getRegistry().bind("kubernetesClient", client);
-        K8sLeaderComponent component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
+        K8sLeaderComponent component = pod.context().getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
         component.setElectionClock(electionClock);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(MockApiServer.NAMESPACE);
@@ -91,23 +88,19 @@ final class ChaosPod implements AutoCloseable {
     }
 
     void start() {
-        try {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("k8s-leader:" + LEASE).routeId("events").process(ChaosPod.this::recordEvent);
-                    var work = from("timer:work?period=20&delay=0").routeId("work").routePolicy(policy);
-                    for (int i = 0; i < STEPS; i++) {
-                        work.process(exchange -> step());
-                    }
+        pod.routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("k8s-leader:" + LEASE).routeId("events").process(ChaosPod.this::recordEvent);
+                var work = from("timer:work?period=20&delay=0").routeId("work").routePolicy(policy);
+                for (int i = 0; i < STEPS; i++) {
+                    work.process(exchange -> step());
                 }
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot add the routes of " + name, e);
-        }
-        ElectorTap tap = ElectorTap.listenFirst(context, LEASE, electorEvents);
+            }
+        });
+        ElectorTap tap = ElectorTap.listenFirst(pod.context(), LEASE, electorEvents);
         try {
-            context.start();
+            pod.start();
         } finally {
             tap.release();
         }
@@ -198,15 +191,16 @@ final class ChaosPod implements AutoCloseable {
     void stop() {
         resume();
         link.heal();
-        context.stop();
+        pod.stop();
     }
 
     @Override
     public void close() {
+        resume();
+        link.heal();
         try {
-            stop();
+            pod.close();
         } finally {
-            client.close();
             link.close();
         }
     }

@@ -21,6 +21,7 @@ import io.github.camelk8s.leader.chaos.Schedule.Kind;
 import io.github.camelk8s.leader.chaos.Schedule.Target;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Timings;
 
 /**
  * Runs one {@link Schedule}: a fresh API server and its pods, the faults applied and lifted on time, a fault-free
@@ -116,7 +117,7 @@ final class ChaosRun {
      */
     private void awaitRecovery() throws InterruptedException {
         long lifted = history.faults().stream().mapToLong(History.Fault::end).max().orElse(System.nanoTime());
-        long giveUp = lifted + timings.recoveryBound().plusMillis(500).toNanos();
+        long giveUp = lifted + ChaosTimings.recoveryBound(timings).plusMillis(500).toNanos();
         while (System.nanoTime() < giveUp) {
             if (history.steps().stream().anyMatch(s -> s.begin() >= lifted)) {
                 Thread.sleep(1000);
@@ -242,7 +243,7 @@ final class ChaosRun {
     private String report(HistoryChecker.Verdict verdict) {
         StringBuilder text = new StringBuilder();
         text.append(schedule).append('\n');
-        text.append("  replay: mvn -B verify -pl camel-k8s-leader -Dtest=ChaosTest -Dchaos.seed=")
+        text.append("  replay: mvn -B verify -pl camel-k8s-leader -am -Dtest=ChaosTest -Dchaos.seed=")
                 .append(schedule.seed()).append('\n');
         text.append("  terms: ").append(terms()).append(", lease versions written: ")
                 .append(history.leaseVersions().size()).append('\n');

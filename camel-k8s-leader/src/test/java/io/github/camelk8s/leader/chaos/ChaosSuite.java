@@ -24,7 +24,7 @@ final class ChaosSuite {
     /** One test per seed; each run's result is added to {@code results} for the summary. */
     static Stream<DynamicTest> schedules(LongStream seeds, List<ChaosRun.Result> results) {
         return seeds.mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> {
-            ChaosRun.Result result = ChaosRun.run(Schedule.generate(seed), Timings.chaos());
+            ChaosRun.Result result = ChaosRun.run(Schedule.generate(seed), ChaosTimings.TIMINGS);
             results.add(result);
             HistoryChecker.Verdict verdict = result.verdict();
             System.out.printf("chaos seed %d: %s, max recovery %d ms%n", seed, verdict.passed() ? "ok"

@@ -11,10 +11,11 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.github.camelk8s.leader.LeadershipEventType;
-import io.github.camelk8s.leader.chaos.History.LeaseVersion;
 import io.github.camelk8s.leader.chaos.History.Leadership;
+import io.github.camelk8s.leader.chaos.History.LeaseVersion;
 import io.github.camelk8s.leader.chaos.History.Source;
 import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.testsupport.Timings;
 
 /**
  * Judges a {@link History} against the invariants a user of leader-only routes relies on. A pod's <em>hold</em> on
@@ -310,7 +311,7 @@ final class HistoryChecker {
                 windows.add(new long[] { fault.begin(), fault.end() });
             }
         }
-        Duration recoveryBound = timings.recoveryBound();
+        Duration recoveryBound = ChaosTimings.recoveryBound(timings);
         long bound = recoveryBound.toNanos();
         for (int i = 0; i < windows.size(); i++) {
             long lifted = windows.get(i)[1];
@@ -469,7 +470,7 @@ final class HistoryChecker {
             if (fault.pod() == null) {
                 continue;
             }
-            long bound = timings.takeoverBound(Duration.ofMillis(fault.latencyMillis())).toNanos();
+            long bound = ChaosTimings.takeoverBound(timings, Duration.ofMillis(fault.latencyMillis())).toNanos();
             long checkedUntil = fault.begin() + bound;
             boolean alone = fault.end() >= checkedUntil && faults.stream().noneMatch(
                     other -> other != fault && other.begin() <= checkedUntil && other.end() >= fault.begin());

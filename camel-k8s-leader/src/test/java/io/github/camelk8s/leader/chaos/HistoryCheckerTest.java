@@ -222,7 +222,7 @@ class HistoryCheckerTest {
     }
 
     private HistoryChecker.Verdict check() {
-        return HistoryChecker.check(history, Timings.chaos(), at(10_000));
+        return HistoryChecker.check(history, ChaosTimings.TIMINGS, at(10_000));
     }
 
     private long at(long millis) {

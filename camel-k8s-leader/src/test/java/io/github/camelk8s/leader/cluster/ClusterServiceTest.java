@@ -7,11 +7,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.K8sLeaderConsumer;
+import io.github.camelk8s.leader.LeadershipEventType;
 import io.github.camelk8s.leader.cluster.K8sLeaderClusterService;
 import io.github.camelk8s.leader.cluster.K8sLeaderClusterView;
-import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
-import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
@@ -20,8 +22,6 @@ import org.apache.camel.main.Main;
 import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.github.camelk8s.leader.K8sLeaderConsumer;
-import io.github.camelk8s.leader.LeadershipEventType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

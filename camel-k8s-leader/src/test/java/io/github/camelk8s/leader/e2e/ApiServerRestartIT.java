@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.camelk8s.leader.election.LeaseRecord;
-import io.github.camelk8s.leader.testsupport.CamelPod;
-import io.github.camelk8s.leader.testsupport.Pods;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -149,20 +149,7 @@ class ApiServerRestartIT {
             Pods.assertWorkInTurns(turns);
         } else {
             // the old leader may have won the Lease back after stepping down: check overlap pairwise instead
-            assertNoOverlap(pods);
-        }
-    }
-
-    private static void assertNoOverlap(List<CamelPod> pods) {
-        List<CamelPod.Work> timeline = pods.stream().flatMap(p -> p.work().stream())
-                .sorted(Comparator.comparingLong(CamelPod.Work::begin)).toList();
-        for (int i = 1; i < timeline.size(); i++) {
-            CamelPod.Work previous = timeline.get(i - 1);
-            CamelPod.Work current = timeline.get(i);
-            if (previous.pod() != current.pod()) {
-                assertThat(current.begin()).as("%s began work while %s was working", current.pod(), previous.pod())
-                        .isGreaterThan(previous.end());
-            }
+            Pods.assertNoOverlap(pods);
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import io.github.camelk8s.leader.testsupport.CamelPod;
-import io.github.camelk8s.leader.testsupport.Pods;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

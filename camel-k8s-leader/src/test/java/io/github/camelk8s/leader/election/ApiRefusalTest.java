@@ -130,9 +130,9 @@ class ApiRefusalTest {
      * loop; it does not lead while refused, and leads once the refusal ends.
      */
     private void assertRetriesAtRetryPeriodWithoutLeading(Candidate candidate, FaultDispatcher.Rule refusal) {
-        int before = election.faults().requestCount(candidate.id);
+        long before = election.counts().requestCount(candidate.id);
         await().during(WINDOW).atMost(WINDOW.plusSeconds(2)).until(() -> !candidate.isLeader());
-        int requests = election.faults().requestCount(candidate.id) - before;
+        long requests = election.counts().requestCount(candidate.id) - before;
         long attempts = WINDOW.toMillis() / 300;
         assertThat(requests).as("requests in %s", WINDOW).isPositive().isLessThanOrEqualTo((int) (2 * attempts + 6));
         assertThat(candidate.events.count(Type.ELECTED)).isZero();

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.camelk8s.leader.testsupport.FaultyClock;
+import io.github.camelk8s.leader.pods.FaultyClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 
 /**

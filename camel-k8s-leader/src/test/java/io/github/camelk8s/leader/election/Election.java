@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.github.camelk8s.leader.testsupport.CountingDispatcher;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 
@@ -134,6 +135,10 @@ final class Election implements AutoCloseable {
 
     FaultDispatcher faults() {
         return server.faults();
+    }
+
+    CountingDispatcher counts() {
+        return server.counts();
     }
 
     /** Lease writes (create, update, patch) of one candidate. */

@@ -32,7 +32,7 @@ final class FailureReport {
     }
 
     static String command(Schedule schedule, CoreMutants mutant) {
-        return "mvn -B -o test -pl camel-k8s-leader -Dtest=SimulationTest -Dsimulation.seed=" + schedule.key()
+        return "mvn -B -o test -pl camel-k8s-leader -am -Dtest=SimulationTest -Dsimulation.seed=" + schedule.key()
                + (mutant == null ? "" : " -Dsimulation.mutant=" + mutant);
     }
 }

@@ -41,10 +41,10 @@ class FollowerRequestsTest {
         Instant seen = follower.elector.observedRecord().renewTime();
         await().atMost(Duration.ofSeconds(3)).until(() -> follower.elector.observedRecord().renewTime().isAfter(seen));
         Instant settled = follower.elector.observedRecord().renewTime();
-        int before = election.faults().requestCount("pod-b");
+        long before = election.counts().requestCount("pod-b");
 
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
-                .until(() -> election.faults().requestCount("pod-b") - before <= 2);
+                .until(() -> election.counts().requestCount("pod-b") - before <= 2);
 
         assertThat(follower.elector.observedRecord().renewTime()).isAfter(settled);
         // the leader renews every 400 ms, so the follower may be one watch event behind the moment the record is

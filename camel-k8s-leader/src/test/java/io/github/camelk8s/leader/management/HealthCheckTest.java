@@ -3,17 +3,17 @@ package io.github.camelk8s.leader.management;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.K8sLeaderConsumer;
+import io.github.camelk8s.leader.LeadershipEventType;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
-import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.github.camelk8s.leader.K8sLeaderConsumer;
-import io.github.camelk8s.leader.LeadershipEventType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

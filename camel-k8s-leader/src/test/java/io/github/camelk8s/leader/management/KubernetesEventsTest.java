@@ -3,12 +3,12 @@ package io.github.camelk8s.leader.management;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.LeadershipEventType;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
-import io.github.camelk8s.leader.testsupport.Pods;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.github.camelk8s.leader.LeadershipEventType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

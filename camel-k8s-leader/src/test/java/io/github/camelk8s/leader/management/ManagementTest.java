@@ -6,14 +6,14 @@ import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import io.github.camelk8s.leader.testsupport.CamelPod;
-import io.github.camelk8s.leader.testsupport.Pods;
+import io.github.camelk8s.leader.LeadershipEventType;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import org.apache.camel.api.management.JmxSystemPropertyKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.github.camelk8s.leader.LeadershipEventType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

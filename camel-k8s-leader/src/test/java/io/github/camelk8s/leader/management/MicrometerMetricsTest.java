@@ -2,9 +2,9 @@ package io.github.camelk8s.leader.management;
 
 import java.util.List;
 
-import io.github.camelk8s.leader.testsupport.CamelPod;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
-import io.github.camelk8s.leader.testsupport.Pods;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -7,22 +7,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.LeadershipLostException;
 import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.election.LeaseRecord;
+import io.github.camelk8s.leader.pods.CamelPod;
+import io.github.camelk8s.leader.pods.FaultyClock;
+import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
-import io.github.camelk8s.leader.testsupport.CamelPod;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
-import io.github.camelk8s.leader.testsupport.FaultyClock;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
-import io.github.camelk8s.leader.testsupport.Pods;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.github.camelk8s.leader.K8sLeaderConstants;
-import io.github.camelk8s.leader.LeadershipLostException;
 
 import static io.github.camelk8s.leader.LeadershipEventType.LOST;
 import static io.github.camelk8s.leader.testsupport.FaultDispatcher.candidate;

@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import io.github.camelk8s.leader.testsupport.Pods;
+import io.github.camelk8s.leader.pods.Pods;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

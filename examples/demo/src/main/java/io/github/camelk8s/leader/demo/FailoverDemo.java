@@ -2,7 +2,6 @@ package io.github.camelk8s.leader.demo;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,15 +18,22 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.github.camelk8s.leader.K8sLeaderComponent;
+import io.github.camelk8s.leader.K8sLeaderConfiguration;
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Pod;
+import io.github.camelk8s.leader.testsupport.Timings;
+import io.github.camelk8s.leader.testsupport.WorkLog;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Three candidate "pods" (CamelContexts) compete for one Lease. Each runs a leader-only timer route and a
+ * Three candidate "pods" (CamelContexts, each with its own Kubernetes client, as replicas of a Deployment would
+ * have) compete for one Lease. Each runs a leader-only timer route (under {@link K8sLeaderRoutePolicy}) and a
  * {@code k8s-leader:} route that logs leadership events. The demo stops the leader gracefully (it releases the
  * Lease: a follower takes over as soon as its watch sees that), then kills the next leader without a release (a
  * follower takes over once the Lease has gone unrenewed for leaseDuration), and prints what it measured.
@@ -39,37 +45,35 @@ public final class FailoverDemo {
 
     private static final Logger LOG = LoggerFactory.getLogger("demo");
 
-    static final Duration LEASE_DURATION = Duration.ofSeconds(4);
-    static final Duration RENEW_DEADLINE = Duration.ofSeconds(3);
-    static final Duration RETRY_PERIOD = Duration.ofMillis(500);
-    static final Duration RENEWAL_INTERVAL = Duration.ofSeconds(1);
+    /** leaseDuration 4 s, renewDeadline 3 s, retryPeriod 500 ms, renewalInterval 1 s. */
+    static final Timings TIMINGS = new Timings("demo", Duration.ofSeconds(4), Duration.ofSeconds(3),
+            Duration.ofMillis(500), Duration.ofSeconds(1));
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
 
-    private final Supplier<KubernetesClient> clients;
+    /** A new client for the named pod (or the observer). */
+    private final Function<String, KubernetesClient> clients;
     private final String leaseName;
     private final WorkLog workLog = new WorkLog();
     private final Map<String, Long> lastRenewalSeenNanos = new ConcurrentHashMap<>();
     private final List<Pod> pods = new ArrayList<>();
 
-    private FailoverDemo(Supplier<KubernetesClient> clients, String leaseName) {
+    private FailoverDemo(Function<String, KubernetesClient> clients, String leaseName) {
         this.clients = clients;
         this.leaseName = leaseName;
     }
 
     public static void main(String[] args) throws Exception {
         boolean cluster = Boolean.getBoolean("demo.cluster");
-        KubernetesMockServer server = null;
-        Supplier<KubernetesClient> clients;
+        MockApiServer server = null;
+        Function<String, KubernetesClient> clients;
         String leaseName;
         if (cluster) {
-            clients = () -> new KubernetesClientBuilder().build();
+            clients = name -> new KubernetesClientBuilder().build();
             // a fresh name per run, so the demo never competes with a previous run's leftover Lease
             leaseName = "camel-k8s-leader-demo-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
         } else {
-            server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                    new KubernetesCrudDispatcher(), false);
-            server.init();
-            clients = server::createClient;
+            server = new MockApiServer();
+            clients = server::newClient;
             leaseName = "camel-k8s-leader-demo";
         }
         int status;
@@ -77,27 +81,27 @@ public final class FailoverDemo {
             status = new FailoverDemo(clients, leaseName).run(cluster);
         } finally {
             if (server != null) {
-                server.destroy();
+                server.close();
             }
         }
         System.exit(status);
     }
 
     private int run(boolean cluster) throws Exception {
-        try (KubernetesClient observer = clients.get(); Watch watch = watchRenewals(observer)) {
+        try (KubernetesClient observer = clients.apply("observer"); Watch watch = watchRenewals(observer)) {
             String namespace = observer.getConfiguration().getNamespace();
             LOG.info("Lease {}/{} on {} (leaseDuration {} ms, renewDeadline {} ms, retryPeriod {} ms, "
                      + "renewalInterval {} ms)",
                     namespace, leaseName, cluster ? observer.getMasterUrl() : "an embedded mock API server",
-                    LEASE_DURATION.toMillis(), RENEW_DEADLINE.toMillis(), RETRY_PERIOD.toMillis(),
-                    RENEWAL_INTERVAL.toMillis());
+                    TIMINGS.leaseDuration().toMillis(), TIMINGS.renewDeadline().toMillis(),
+                    TIMINGS.retryPeriod().toMillis(), TIMINGS.renewalInterval().toMillis());
 
             long started = System.nanoTime();
             for (String name : List.of("pod-a", "pod-b", "pod-c")) {
-                pods.add(Pod.start(name, clients.get(), namespace, leaseName, workLog));
+                pods.add(startPod(name, namespace));
             }
             Pod first = awaitWorkingLeader(started);
-            long firstElected = workLog.firstWorkAfter(first.name(), started) - started;
+            long firstElected = workLog.firstAfter(first.name(), started) - started;
             LOG.info(">>> {} leads and its leader-only route works, {} ms after the pods started", first.name(),
                     ms(firstElected));
             pause(Duration.ofSeconds(2));
@@ -106,7 +110,7 @@ public final class FailoverDemo {
             long stopAt = System.nanoTime();
             first.stop();
             Pod second = awaitWorkingLeader(stopAt);
-            long handover = workLog.firstWorkAfter(second.name(), stopAt) - stopAt;
+            long handover = workLog.firstAfter(second.name(), stopAt) - stopAt;
             LOG.info(">>> {} took over: its leader-only route worked {} ms after {} was told to stop",
                     second.name(), ms(handover), first.name());
             pause(Duration.ofSeconds(2));
@@ -116,12 +120,12 @@ public final class FailoverDemo {
             long killAt = System.nanoTime();
             second.kill();
             Pod third = awaitWorkingLeader(killAt);
-            long thirdWorked = workLog.firstWorkAfter(third.name(), killAt);
+            long thirdWorked = workLog.firstAfter(third.name(), killAt);
             long sinceKill = thirdWorked - killAt;
             long sinceRenewal = thirdWorked
-                                - lastRenewalSeenNanos.getOrDefault(second.identity(), killAt);
+                                - lastRenewalSeenNanos.getOrDefault(second.name(), killAt);
             LOG.info(">>> {} took over {} ms after the kill, {} ms after {}'s last renewal (leaseDuration {} ms)",
-                    third.name(), ms(sinceKill), ms(sinceRenewal), second.name(), LEASE_DURATION.toMillis());
+                    third.name(), ms(sinceKill), ms(sinceRenewal), second.name(), TIMINGS.leaseDuration().toMillis());
             pause(Duration.ofSeconds(1));
             third.stop();
 
@@ -135,14 +139,53 @@ public final class FailoverDemo {
                                            + "watch saw it)%n", first.name(), second.name(), ms(handover));
             System.out.printf(Locale.ROOT, "crash take-over        %s -> %s in %d ms after the kill, %d ms after the "
                                            + "last renewal (leaseDuration %d ms)%n",
-                    second.name(), third.name(), ms(sinceKill), ms(sinceRenewal), LEASE_DURATION.toMillis());
+                    second.name(), third.name(), ms(sinceKill), ms(sinceRenewal), TIMINGS.leaseDuration().toMillis());
             System.out.printf(Locale.ROOT, "leader-only work       %s%n", order);
             System.out.printf(Locale.ROOT, "overlapping leaders    %s%n", interleaved ? "YES (bug!)" : "none");
             return interleaved ? 1 : 0;
         } finally {
             for (Pod pod : pods) {
-                pod.stopQuietly();
+                closeQuietly(pod);
             }
+        }
+    }
+
+    /**
+     * Starts one pod: this component with the demo's timings, a leader-only timer route under
+     * {@link K8sLeaderRoutePolicy} that notes its work in the work log, and a route logging leadership events.
+     */
+    private Pod startPod(String name, String namespace) {
+        Pod pod = new Pod(name, clients.apply(name)).shutdownTimeout(Duration.ofSeconds(5));
+        K8sLeaderConfiguration options
+                = pod.context().getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).getConfiguration();
+        options.setNamespace(namespace);
+        options.setIdentity(name);
+        options.setLeaseDuration(TIMINGS.leaseDuration());
+        options.setRenewDeadline(TIMINGS.renewDeadline());
+        options.setRetryPeriod(TIMINGS.retryPeriod());
+        options.setRenewalInterval(TIMINGS.renewalInterval());
+        return pod.routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:work?period=250&delay=0&includeMetadata=true").routeId("leader-only-work")
+                        .routePolicy(new K8sLeaderRoutePolicy(leaseName))
+                        .process(exchange -> workLog.record(name))
+                        .filter(simple("${exchangeProperty.CamelTimerCounter} == 1"))
+                            .log(LoggingLevel.INFO, "demo", name + " | leader-only route is working");
+
+                from("k8s-leader:" + leaseName).routeId("leadership-events")
+                        .log(LoggingLevel.INFO, "demo", name + " | ${header.CamelK8sLeaderEvent}"
+                                                        + " holder=${header.CamelK8sLeaderHolderIdentity}"
+                                                        + " transitions=${header.CamelK8sLeaderTransitions}");
+            }
+        }).start();
+    }
+
+    private static void closeQuietly(Pod pod) {
+        try {
+            pod.close();
+        } catch (RuntimeException e) {
+            // best effort at exit
         }
     }
 
@@ -169,7 +212,7 @@ public final class FailoverDemo {
     }
 
     private Optional<Pod> runningPodWorkingSince(long since) {
-        return pods.stream().filter(Pod::isRunning).filter(p -> workLog.firstWorkAfter(p.name(), since) > 0)
+        return pods.stream().filter(Pod::isRunning).filter(p -> workLog.firstAfter(p.name(), since) > 0)
                 .findFirst();
     }
 

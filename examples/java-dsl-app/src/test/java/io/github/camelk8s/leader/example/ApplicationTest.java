@@ -7,6 +7,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Replicas;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -21,30 +23,31 @@ class ApplicationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    private final MockKubernetes kubernetes = new MockKubernetes();
-    private final KubernetesClient client = kubernetes.newClient();
+    private static final String NAMESPACE = "example";
+
+    private final MockApiServer api = new MockApiServer(NAMESPACE);
+    private final Replicas replicas = new Replicas(api);
+    /** For reading what the replica wrote (the Lease, its Events). */
+    private final KubernetesClient client = api.admin();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final int port = MockKubernetes.freePort();
-    private final int managementPort = MockKubernetes.freePort();
+    private final int port = Replicas.freePort();
+    private final int managementPort = Replicas.freePort();
     private Main main;
 
     @BeforeEach
     void start() {
-        main = Application.create();
-        main.bind("kubernetesClient", client);
+        Main application = Application.create();
         // the application's own timings (15s/10s/2s/2s): nothing here waits for an expiry
-        main.addOverrideProperty("camel.component.k8s-leader.identity", "replica-1");
-        main.addOverrideProperty("camel.server.port", String.valueOf(port));
-        main.addOverrideProperty("camel.management.port", String.valueOf(managementPort));
-        main.addOverrideProperty("example.report-period", "200");
-        main.start();
+        application.addOverrideProperty("camel.server.port", String.valueOf(port));
+        application.addOverrideProperty("camel.management.port", String.valueOf(managementPort));
+        application.addOverrideProperty("example.report-period", "200");
+        main = replicas.start("replica-1", application);
     }
 
     @AfterEach
     void stop() {
-        main.stop();
-        client.close();
-        kubernetes.close();
+        replicas.close();
+        api.close();
     }
 
     private String get(int port, String path) throws Exception {
@@ -53,7 +56,7 @@ class ApplicationTest {
     }
 
     private String holder() {
-        var lease = client.leases().inNamespace(MockKubernetes.NAMESPACE).withName(LeaderRoutes.LEASE).get();
+        var lease = client.leases().inNamespace(NAMESPACE).withName(LeaderRoutes.LEASE).get();
         return lease == null ? null : lease.getSpec().getHolderIdentity();
     }
 
@@ -67,7 +70,7 @@ class ApplicationTest {
                 status -> status.startsWith("LEADER example/" + LeaderRoutes.LEASE + " identity=replica-1"));
         // recorded off the election's threads, so a moment later
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(
-                client.v1().events().inNamespace(MockKubernetes.NAMESPACE).list().getItems())
+                client.v1().events().inNamespace(NAMESPACE).list().getItems())
                 .extracting(e -> e.getMessage()).contains("replica-1 became leader"));
     }
 

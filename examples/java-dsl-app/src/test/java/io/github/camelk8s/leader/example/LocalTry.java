@@ -1,10 +1,7 @@
 package io.github.camelk8s.leader.example;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Replicas;
 import org.apache.camel.main.Main;
 
 /**
@@ -17,20 +14,12 @@ public final class LocalTry {
     }
 
     public static void main(String[] args) throws Exception {
-        MockKubernetes kubernetes = new MockKubernetes();
-        List<Main> replicas = new ArrayList<>();
-        List<KubernetesClient> clients = new ArrayList<>();
+        Replicas replicas = new Replicas(new MockApiServer("example"));
         for (int n = 0; n < 3; n++) {
-            KubernetesClient client = kubernetes.newClient();
-            clients.add(client);
-            Main main = Application.create();
-            main.bind("kubernetesClient", client);
-            main.addOverrideProperty("camel.main.name", "replica-" + n);
-            main.addOverrideProperty("camel.component.k8s-leader.identity", "replica-" + n);
-            main.addOverrideProperty("camel.server.port", String.valueOf(8080 + n));
-            main.addOverrideProperty("camel.management.port", String.valueOf(9876 + n));
-            main.start();
-            replicas.add(main);
+            Main application = Application.create();
+            application.addOverrideProperty("camel.server.port", String.valueOf(8080 + n));
+            application.addOverrideProperty("camel.management.port", String.valueOf(9876 + n));
+            replicas.start("replica-" + n, application);
         }
         System.out.println("""
 
@@ -41,13 +30,7 @@ public final class LocalTry {
                   curl -s 'localhost:9876/observe/health?exposureLevel=full'
                 Ctrl-C stops all three (the leader releases the Lease first).
                 """.formatted(LeaderRoutes.LEASE));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            replicas.forEach(Main::stop);
-            clients.forEach(KubernetesClient::close);
-            kubernetes.close();
-            stopped.countDown();
-        }));
-        stopped.await();
+        replicas.runUntilInterrupted(0, () -> {
+        });
     }
 }

@@ -1,10 +1,9 @@
 package io.github.camelk8s.leader.example.yaml;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Replicas;
 import org.apache.camel.main.Main;
 
 /**
@@ -14,39 +13,23 @@ import org.apache.camel.main.Main;
  */
 public final class LocalTry {
 
+    private static final int REPLICAS = 3;
+
     private LocalTry() {
     }
 
     public static void main(String[] args) throws Exception {
-        MockKubernetes kubernetes = new MockKubernetes();
-        List<Main> replicas = new ArrayList<>();
-        List<KubernetesClient> clients = new ArrayList<>();
-        for (int n = 0; n < 3; n++) {
-            replicas.add(start("replica-" + n, kubernetes, clients));
+        Replicas replicas = new Replicas(new MockApiServer("example"));
+        for (int n = 0; n < REPLICAS; n++) {
+            replicas.start("replica-" + n, new Main());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            replicas.forEach(Main::stop);
-            clients.forEach(KubernetesClient::close);
-            kubernetes.close();
-            stopped.countDown();
-        }));
         // a rolling restart, one replica at a time: the stopping leader releases the Lease, another takes over
-        for (int n = 0; !stopped.await(30, java.util.concurrent.TimeUnit.SECONDS); n = (n + 1) % replicas.size()) {
-            System.out.println("---- restarting replica-" + n);
-            replicas.get(n).stop();
-            replicas.set(n, start("replica-" + n, kubernetes, clients));
-        }
-    }
-
-    private static Main start(String identity, MockKubernetes kubernetes, List<KubernetesClient> clients) {
-        KubernetesClient client = kubernetes.newClient();
-        clients.add(client);
-        Main main = new Main();
-        main.bind("kubernetesClient", client);
-        main.addOverrideProperty("camel.main.name", identity);
-        main.addOverrideProperty("camel.component.k8s-leader.identity", identity);
-        main.start();
-        return main;
+        AtomicInteger next = new AtomicInteger();
+        replicas.runUntilInterrupted(30, () -> {
+            String identity = "replica-" + next.getAndUpdate(n -> (n + 1) % REPLICAS);
+            System.out.println("---- restarting " + identity);
+            replicas.stop(identity);
+            replicas.start(identity, new Main());
+        });
     }
 }

@@ -1,9 +1,9 @@
 package io.github.camelk8s.leader.example.yaml;
 
 import java.time.Duration;
-import java.util.List;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Replicas;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -21,58 +21,44 @@ class YamlApplicationTest {
     private static final String LEASE = "camel-k8s-leader-yaml-example";
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    private final MockKubernetes kubernetes = new MockKubernetes();
-    private final KubernetesClient admin = kubernetes.newClient();
-    private final List<Replica> replicas = List.of(new Replica("replica-1"), new Replica("replica-2"));
+    private final MockApiServer api = new MockApiServer("example");
+    private final Replicas replicas = new Replicas(api);
 
-    /** One replica: Camel Main with the application's resources and its own client. */
-    private final class Replica {
-        final KubernetesClient client = kubernetes.newClient();
-        final Main main = new Main();
+    /** The application with its own resources, reporting often. */
+    private static Main application() {
+        Main main = new Main();
+        main.addOverrideProperty("example.report-period", "200");
+        main.addOverrideProperty("example.status-period", "200");
+        return main;
+    }
 
-        Replica(String identity) {
-            main.bind("kubernetesClient", client);
-            main.addOverrideProperty("camel.component.k8s-leader.identity", identity);
-            main.addOverrideProperty("example.report-period", "200");
-            main.addOverrideProperty("example.status-period", "200");
-        }
-
-        ServiceStatus report() {
-            return main.getCamelContext().getRouteController().getRouteStatus("report");
-        }
-
-        void stop() {
-            main.stop();
-            client.close();
-        }
+    private static ServiceStatus report(Main replica) {
+        return replica.getCamelContext().getRouteController().getRouteStatus("report");
     }
 
     @AfterEach
     void stop() {
-        replicas.forEach(Replica::stop);
-        admin.close();
-        kubernetes.close();
+        replicas.close();
+        api.close();
     }
 
     private String holder() {
-        var lease = admin.leases().inNamespace(MockKubernetes.NAMESPACE).withName(LEASE).get();
+        var lease = api.lease(LEASE);
         return lease == null ? null : lease.getSpec().getHolderIdentity();
     }
 
     @Test
     void theReportRunsInTheLeaderOnlyAndMovesWhenTheLeaderStops() {
-        Replica first = replicas.get(0);
-        Replica second = replicas.get(1);
-        first.main.start();
-        await().atMost(PATIENCE).until(() -> "replica-1".equals(holder()) && first.report() == ServiceStatus.Started);
-        second.main.start();
-        assertThat(second.main.getCamelContext().getRoutes()).extracting(r -> r.getRouteId())
+        Main first = replicas.start("replica-1", application());
+        await().atMost(PATIENCE).until(() -> "replica-1".equals(holder()) && report(first) == ServiceStatus.Started);
+        Main second = replicas.start("replica-2", application());
+        assertThat(second.getCamelContext().getRoutes()).extracting(r -> r.getRouteId())
                 .containsExactlyInAnyOrder("report", "leadership", "status");
-        assertThat(second.report()).isEqualTo(ServiceStatus.Stopped);
+        assertThat(report(second)).isEqualTo(ServiceStatus.Stopped);
 
-        first.stop();
+        replicas.stop("replica-1");
 
         // released on stop: the second replica takes over without waiting for the Lease to expire
-        await().atMost(PATIENCE).until(() -> "replica-2".equals(holder()) && second.report() == ServiceStatus.Started);
+        await().atMost(PATIENCE).until(() -> "replica-2".equals(holder()) && report(second) == ServiceStatus.Started);
     }
 }

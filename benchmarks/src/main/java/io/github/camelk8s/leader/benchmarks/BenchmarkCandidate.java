@@ -1,36 +1,39 @@
 package io.github.camelk8s.leader.benchmarks;
 
+import java.time.Duration;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.testsupport.Pod;
+import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.RouteDefinition;
 
 /**
- * One candidate "pod": a CamelContext with its own Kubernetes client and a leader-only timer route that notes every
- * exchange in the {@link WorkLog}. The route fires 1 ms after it starts and then every 100 ms, so "the new leader's
- * route processed its first exchange" is when its leadership became useful. Not {@code delay=0}: Camel's timer then
- * schedules its first tick before its consumer counts as started, and when the timer thread wins that race the tick
- * is skipped, adding a whole period at random (seen as 100 ms outliers in every implementation).
+ * One candidate: a {@link Pod} (a CamelContext with its own Kubernetes client, with fabric8's default settings) and
+ * a leader-only timer route that notes every exchange in the {@link io.github.camelk8s.leader.testsupport.WorkLog}.
+ * The route fires 1 ms after it starts and then every 100 ms, so "the new leader's route processed its first
+ * exchange" is when its leadership became useful. Not {@code delay=0}: Camel's timer then schedules its first tick
+ * before its consumer counts as started, and when the timer thread wins that race the tick is skipped, adding a
+ * whole period at random (seen as 100 ms outliers in every implementation).
  */
-abstract class Candidate {
+abstract class BenchmarkCandidate {
 
     static final String WORK_ROUTE = "work";
 
     final Setup setup;
     final String identity;
+    final Pod pod;
     final KubernetesClient client;
     final CamelContext context;
-    volatile long startedNanos;
-    volatile boolean running;
 
-    Candidate(Setup setup, String identity) {
+    BenchmarkCandidate(Setup setup, String identity) {
         this.setup = setup;
         this.identity = identity;
-        this.client = setup.api().client(identity, setup.namespace());
-        this.context = new DefaultCamelContext();
-        context.getCamelContextExtension().setName(identity);
-        context.getShutdownStrategy().setTimeout(5);
+        this.pod = new Pod(identity, setup.api().newDefaultClient(identity, setup.namespace()))
+                .shutdownTimeout(Duration.ofSeconds(5));
+        this.client = pod.client();
+        this.context = pod.context();
     }
 
     /** The leader-only route, with the implementation's way of making it leader-only. */
@@ -40,24 +43,22 @@ abstract class Candidate {
     }
 
     void start() throws Exception {
-        startedNanos = System.nanoTime();
-        running = true;
-        context.start();
+        pod.start();
+    }
+
+    boolean isRunning() {
+        return pod.isRunning();
     }
 
     /** A graceful shutdown, as in a rolling update: the CamelContext stops. */
     abstract void stopGracefully() throws Exception;
 
     /**
-     * The process dies: from now on its requests never reach the store (so it can neither renew nor release), and
-     * its routes stop in the background.
+     * The process dies: its client is closed first (so it can neither renew nor release), then its routes stop in
+     * the background.
      */
     void crash() {
-        running = false;
-        setup.api().dispatcher().kill(identity);
-        Thread stopper = new Thread(this::stopQuietly, "crash-" + identity);
-        stopper.setDaemon(true);
-        stopper.start();
+        pod.kill();
     }
 
     /** Whether this candidate, as a follower, would notice a change of the Lease in its steady-state way now. */
@@ -70,17 +71,16 @@ abstract class Candidate {
 
     void stopQuietly() {
         try {
-            context.stop();
+            pod.close();
         } catch (RuntimeException e) {
             // best effort
         }
-        client.close();
     }
 
     /** A poller has settled once it has polled at least once after start: at most its jittered period. */
     boolean pollerSettled(double jitterFactor) {
         long settleNanos = (long) (setup.timings().retryPeriod().toNanos() * jitterFactor) + 300_000_000L;
-        return System.nanoTime() - startedNanos > settleNanos;
+        return System.nanoTime() - pod.startedNanos() > settleNanos;
     }
 
     @Override

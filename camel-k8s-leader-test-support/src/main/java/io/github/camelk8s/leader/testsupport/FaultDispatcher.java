@@ -1,8 +1,6 @@
 package io.github.camelk8s.leader.testsupport;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,8 +11,9 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
- * Sits in front of the CRUD dispatcher: counts requests per candidate and answers the ones matching a rule with
- * an error, a delay or a hang instead. A rule may be limited to a number of matches.
+ * Sits in front of the CRUD store: answers the requests matching a rule with an error, a delay or a hang instead
+ * of the store's answer. A rule may be limited to a number of matches; the first matching rule with matches left
+ * answers. Rules name candidates by the header each candidate's client sends ({@link #CANDIDATE_HEADER}).
  */
 public final class FaultDispatcher extends Dispatcher {
 
@@ -29,7 +28,6 @@ public final class FaultDispatcher extends Dispatcher {
     private final Dispatcher crud;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<AnswerListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     FaultDispatcher(Dispatcher crud) {
         this.crud = crud;
@@ -111,19 +109,12 @@ public final class FaultDispatcher extends Dispatcher {
         rules.remove(rule);
     }
 
-    /** Requests seen from a candidate, faulted or not. */
-    public int requestCount(String candidate) {
-        AtomicInteger count = requests.get(candidate);
-        return count == null ? 0 : count.get();
-    }
-
     @Override
     public MockResponse dispatch(RecordedRequest recorded) {
         String candidate = recorded.getHeader(CANDIDATE_HEADER);
         String sent = recorded.getHeader(SENT_HEADER);
         Request request = new Request(candidate == null ? "" : candidate, recorded.getMethod(), recorded.getPath(),
                 sent == null ? 0 : Long.parseLong(sent));
-        requests.computeIfAbsent(request.candidate(), c -> new AtomicInteger()).incrementAndGet();
         for (Rule rule : rules) {
             if (rule.match.test(request) && rule.take()) {
                 if (rule.code == 0) {

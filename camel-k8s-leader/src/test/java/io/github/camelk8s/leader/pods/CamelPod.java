@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader.testsupport;
+package io.github.camelk8s.leader.pods;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,18 +15,20 @@ import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
 import io.github.camelk8s.leader.LeadershipEventType;
 import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.Pod;
+import io.github.camelk8s.leader.testsupport.Timings;
+import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 
 /**
- * One "pod": a CamelContext with its own KubernetesClient (bound in the registry, so the component autowires it),
- * the identity {@link #name()} and short timings, running
+ * One "pod" of this component's tests: a {@link Pod} (a CamelContext with its own KubernetesClient, bound in the
+ * registry, where the component finds it) with the identity {@link #name()} and short timings, running
  * <ul>
  * <li>route {@value #WORK_ROUTE}: a leader-only timer ({@link K8sLeaderRoutePolicy} on {@value #LEASE}) that
  * records when it processes an exchange, and</li>
@@ -40,10 +42,13 @@ public final class CamelPod implements AutoCloseable {
     public static final String WORK_ROUTE = "work";
     public static final String EVENTS_ROUTE = "events";
 
-    public static final Duration LEASE_DURATION = Duration.ofSeconds(3);
-    public static final Duration RENEW_DEADLINE = Duration.ofSeconds(2);
-    public static final Duration RETRY_PERIOD = Duration.ofMillis(300);
-    public static final Duration RENEWAL_INTERVAL = Duration.ofMillis(300);
+    /** leaseDuration 3 s, renewDeadline 2 s, retryPeriod and renewalInterval 300 ms. */
+    public static final Timings TIMINGS = new Timings("pod", Duration.ofSeconds(3), Duration.ofSeconds(2),
+            Duration.ofMillis(300), Duration.ofMillis(300));
+    public static final Duration LEASE_DURATION = TIMINGS.leaseDuration();
+    public static final Duration RENEW_DEADLINE = TIMINGS.renewDeadline();
+    public static final Duration RETRY_PERIOD = TIMINGS.retryPeriod();
+    public static final Duration RENEWAL_INTERVAL = TIMINGS.renewalInterval();
     /** How long one exchange of the leader-only route takes. */
     public static final long WORK_MILLIS = 10;
 
@@ -54,23 +59,13 @@ public final class CamelPod implements AutoCloseable {
         }
     }
 
-    /** One exchange of the leader-only route: when its processing began and ended ({@link System#nanoTime()}). */
-    public record Work(CamelPod pod, long begin, long end) {
-    }
-
-    /** A route of this pod starting or stopping, by the local monotonic clock. */
-    public record RouteChange(String routeId, boolean started, long nanos) {
-    }
-
     private final String name;
-    private final KubernetesClient client;
-    private final DefaultCamelContext context = new DefaultCamelContext();
+    private final Pod pod;
     private final K8sLeaderComponent component;
     private final String leaseName;
     private final K8sLeaderRoutePolicy policy;
-    private final List<Work> work = new CopyOnWriteArrayList<>();
+    private final WorkLog work = new WorkLog();
     private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final List<RouteChange> routeChanges = new CopyOnWriteArrayList<>();
     private final List<RoutesBuilder> extraRoutes = new ArrayList<>();
     private boolean standardRoutes = true;
     private boolean eventRoute = true;
@@ -87,19 +82,16 @@ public final class CamelPod implements AutoCloseable {
      */
     public CamelPod(KubernetesClient client, String name, String leaseName) {
         this.name = name;
-        this.client = client;
+        this.pod = new Pod(name, client);
         this.leaseName = leaseName;
         this.policy = new K8sLeaderRoutePolicy(leaseName);
-        context.getCamelContextExtension().setName(name);
-        context.getRegistry().bind("kubernetesClient", client);
-        component = context.getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
+        component = pod.context().getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setIdentity(name);
-        options.setLeaseDuration(LEASE_DURATION);
-        options.setRenewDeadline(RENEW_DEADLINE);
-        options.setRetryPeriod(RETRY_PERIOD);
-        options.setRenewalInterval(RENEWAL_INTERVAL);
-        context.getManagementStrategy().addEventNotifier(new RouteChangeRecorder());
+        options.setLeaseDuration(TIMINGS.leaseDuration());
+        options.setRenewDeadline(TIMINGS.renewDeadline());
+        options.setRetryPeriod(TIMINGS.retryPeriod());
+        options.setRenewalInterval(TIMINGS.renewalInterval());
     }
 
     /** Changes the component's options (the defaults of the pod's endpoints and policy); before start. */
@@ -149,37 +141,25 @@ public final class CamelPod implements AutoCloseable {
 
     /** Starts the CamelContext (which may block, with awaitLeadership). */
     public CamelPod start() {
-        try {
-            if (standardRoutes) {
-                context.addRoutes(new RouteBuilder() {
-                    @Override
-                    public void configure() {
-                        if (eventRoute) {
-                            from("k8s-leader:" + leaseName).routeId(EVENTS_ROUTE)
-                                    .process(CamelPod.this::recordEvent);
-                        }
-                        if (workRoute) {
-                            from("timer:work?period=50&delay=0").routeId(WORK_ROUTE).routePolicy(policy)
-                                    .process(exchange -> doWork());
-                        }
+        if (standardRoutes) {
+            pod.routes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    if (eventRoute) {
+                        from("k8s-leader:" + leaseName).routeId(EVENTS_ROUTE)
+                                .process(CamelPod.this::recordEvent);
                     }
-                });
-            }
-            for (RoutesBuilder routes : extraRoutes) {
-                context.addRoutes(routes);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot add the routes of " + name, e);
+                    if (workRoute) {
+                        // the work takes a little while, so that two pods working at once would overlap visibly
+                        from("timer:work?period=50&delay=0").routeId(WORK_ROUTE).routePolicy(policy)
+                                .process(work.worker(name, WORK_MILLIS));
+                    }
+                }
+            });
         }
-        context.start();
+        extraRoutes.forEach(pod::routes);
+        pod.start();
         return this;
-    }
-
-    /** The leader-only work: takes a little while, so that two pods working at once would overlap visibly. */
-    private void doWork() throws InterruptedException {
-        long begin = System.nanoTime();
-        Thread.sleep(WORK_MILLIS);
-        work.add(new Work(this, begin, System.nanoTime()));
     }
 
     /** A processor recording the leadership events it receives into {@link #events()}, for custom event routes. */
@@ -199,16 +179,12 @@ public final class CamelPod implements AutoCloseable {
 
     /** Stops the CamelContext gracefully, as a pod does on SIGTERM. */
     public void stop() {
-        context.stop();
+        pod.stop();
     }
 
     @Override
     public void close() {
-        try {
-            context.stop();
-        } finally {
-            client.close();
-        }
+        pod.close();
     }
 
     public String name() {
@@ -221,7 +197,7 @@ public final class CamelPod implements AutoCloseable {
     }
 
     public DefaultCamelContext context() {
-        return context;
+        return pod.context();
     }
 
     public K8sLeaderComponent component() {
@@ -229,7 +205,7 @@ public final class CamelPod implements AutoCloseable {
     }
 
     public KubernetesClient client() {
-        return client;
+        return pod.client();
     }
 
     /** The policy of the leader-only route {@value #WORK_ROUTE}; also usable on routes added with {@link #routes}. */
@@ -243,7 +219,7 @@ public final class CamelPod implements AutoCloseable {
     }
 
     public ServiceStatus routeStatus(String routeId) {
-        return context.getRouteController().getRouteStatus(routeId);
+        return pod.routeStatus(routeId);
     }
 
     public ServiceStatus workStatus() {
@@ -251,8 +227,8 @@ public final class CamelPod implements AutoCloseable {
     }
 
     /** The exchanges the leader-only route processed, in order. */
-    public List<Work> work() {
-        return List.copyOf(work);
+    public List<WorkLog.Work> work() {
+        return work.of(name);
     }
 
     public List<Event> events() {
@@ -271,36 +247,17 @@ public final class CamelPod implements AutoCloseable {
         return events.stream().filter(e -> e.type() == type).findFirst();
     }
 
-    public List<RouteChange> routeChanges() {
-        return List.copyOf(routeChanges);
+    public List<Pod.RouteChange> routeChanges() {
+        return pod.routeChanges();
     }
 
     /** When the route last stopped, by the local monotonic clock. */
     public Optional<Long> lastStopOf(String routeId) {
-        return routeChanges.stream().filter(c -> c.routeId().equals(routeId) && !c.started())
-                .map(RouteChange::nanos).reduce((a, b) -> b);
+        return pod.lastStopOf(routeId);
     }
 
     @Override
     public String toString() {
         return name;
-    }
-
-    private final class RouteChangeRecorder extends SimpleEventNotifierSupport {
-        RouteChangeRecorder() {
-            setIgnoreExchangeEvents(true);
-        }
-
-        @Override
-        public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.RouteStartedEvent || event instanceof CamelEvent.RouteStoppedEvent;
-        }
-
-        @Override
-        public void notify(CamelEvent event) {
-            CamelEvent.RouteEvent routeEvent = (CamelEvent.RouteEvent) event;
-            routeChanges.add(new RouteChange(routeEvent.getRoute().getId(),
-                    event instanceof CamelEvent.RouteStartedEvent, System.nanoTime()));
-        }
     }
 }

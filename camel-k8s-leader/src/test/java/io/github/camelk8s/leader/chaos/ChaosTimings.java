@@ -2,16 +2,21 @@ package io.github.camelk8s.leader.chaos;
 
 import java.time.Duration;
 
+import io.github.camelk8s.leader.testsupport.Timings;
+
 /**
- * The election timings of a chaos run, short so that many failovers fit in a few seconds, and the recovery bound
+ * The election timings of a chaos run, short so that many failovers fit in a few seconds, and the recovery bounds
  * they imply.
  */
-record Timings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration renewalInterval) {
+final class ChaosTimings {
 
     /** leaseDuration 2 s, renewDeadline 1.5 s, retryPeriod 200 ms, renewalInterval 300 ms. */
-    static Timings chaos() {
-        return new Timings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200),
-                Duration.ofMillis(300));
+    static final Timings TIMINGS = new Timings("chaos", Duration.ofSeconds(2), Duration.ofMillis(1500),
+            Duration.ofMillis(200), Duration.ofMillis(300));
+
+    static final Duration RECOVERY_MARGIN = Duration.ofMillis(800);
+
+    private ChaosTimings() {
     }
 
     /**
@@ -20,19 +25,18 @@ record Timings(Duration leaseDuration, Duration renewDeadline, Duration retryPer
      * after retryPeriod; the margin covers the acquiring write, starting the route, the timer's first exchange
      * and a busy machine.
      */
-    Duration recoveryBound() {
-        return leaseDuration.plus(retryPeriod).plus(RECOVERY_MARGIN);
+    static Duration recoveryBound(Timings timings) {
+        return timings.leaseDuration().plus(timings.retryPeriod()).plus(RECOVERY_MARGIN);
     }
 
     /**
      * How soon after a fault strikes one pod alone some other pod must be processing, if that pod led: it stops
      * leading within renewDeadline; the last of its writes (late by up to {@code addedLatency}) lands by then and
      * restarts the others' count; they wait leaseDuration, retry after retryPeriod at worst, and the margin covers
-     * the rest as for {@link #recoveryBound()}.
+     * the rest as for {@link #recoveryBound}.
      */
-    Duration takeoverBound(Duration addedLatency) {
-        return renewDeadline.plus(addedLatency).plus(leaseDuration).plus(retryPeriod).plus(RECOVERY_MARGIN);
+    static Duration takeoverBound(Timings timings, Duration addedLatency) {
+        return timings.renewDeadline().plus(addedLatency).plus(timings.leaseDuration()).plus(timings.retryPeriod())
+                .plus(RECOVERY_MARGIN);
     }
-
-    static final Duration RECOVERY_MARGIN = Duration.ofMillis(800);
 }

@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader.testsupport;
+package io.github.camelk8s.leader.pods;
 
 import java.time.Duration;
 import java.time.Instant;

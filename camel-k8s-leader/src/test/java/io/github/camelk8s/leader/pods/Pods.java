@@ -1,13 +1,19 @@
-package io.github.camelk8s.leader.testsupport;
+package io.github.camelk8s.leader.pods;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.github.camelk8s.leader.testsupport.CountingDispatcher;
+import io.github.camelk8s.leader.testsupport.FaultDispatcher;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
+import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -49,7 +55,7 @@ public final class Pods implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void afterEach(ExtensionContext extension) {
         List<CamelPod> toClose = new ArrayList<>(pods);
-        java.util.Collections.reverse(toClose);
+        Collections.reverse(toClose);
         api.faults().clear();
         for (CamelPod pod : toClose) {
             try {
@@ -67,6 +73,10 @@ public final class Pods implements BeforeEachCallback, AfterEachCallback {
 
     public FaultDispatcher faults() {
         return api.faults();
+    }
+
+    public CountingDispatcher counts() {
+        return api.counts();
     }
 
     /** A pod, not started yet: configure it, then {@link CamelPod#start()}. */
@@ -116,26 +126,38 @@ public final class Pods implements BeforeEachCallback, AfterEachCallback {
 
     /**
      * Asserts that the leader-only routes of the pods never ran at the same time: no exchange of one pod was being
-     * processed while another pod processed one, and the pods took their turns in the given order, each once.
+     * processed while another pod processed one.
      */
-    public static void assertWorkInTurns(CamelPod... inOrder) {
-        List<CamelPod.Work> timeline = new ArrayList<>();
-        for (CamelPod pod : inOrder) {
-            timeline.addAll(pod.work());
-        }
-        timeline.sort(Comparator.comparingLong(CamelPod.Work::begin));
-        List<CamelPod> turns = new ArrayList<>();
-        CamelPod.Work previous = null;
-        for (CamelPod.Work w : timeline) {
-            if (previous != null && previous.pod() != w.pod()) {
+    public static void assertNoOverlap(List<CamelPod> among) {
+        WorkLog.Work previous = null;
+        for (WorkLog.Work w : timeline(among)) {
+            if (previous != null && !previous.pod().equals(w.pod())) {
                 assertThat(w.begin()).as("%s began work %d us before %s finished its last work", w.pod(),
                         (previous.end() - w.begin()) / 1000, previous.pod()).isGreaterThan(previous.end());
             }
-            if (turns.isEmpty() || turns.get(turns.size() - 1) != w.pod()) {
-                turns.add(w.pod());
-            }
             previous = w;
         }
-        assertThat(turns).as("who ran the leader-only route, in turn").containsExactly(inOrder);
+    }
+
+    /**
+     * Asserts that the leader-only routes of the pods never ran at the same time ({@link #assertNoOverlap}), and
+     * that the pods took their turns in the given order, each once.
+     */
+    public static void assertWorkInTurns(CamelPod... inOrder) {
+        assertNoOverlap(List.of(inOrder));
+        List<String> turns = new ArrayList<>();
+        for (WorkLog.Work w : timeline(List.of(inOrder))) {
+            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(w.pod())) {
+                turns.add(w.pod());
+            }
+        }
+        assertThat(turns).as("who ran the leader-only route, in turn")
+                .containsExactly(Arrays.stream(inOrder).map(CamelPod::name).toArray(String[]::new));
+    }
+
+    /** The leader-only work of the pods, by when it began. */
+    private static List<WorkLog.Work> timeline(List<CamelPod> among) {
+        return among.stream().flatMap(p -> p.work().stream()).sorted(Comparator.comparingLong(WorkLog.Work::begin))
+                .toList();
     }
 }

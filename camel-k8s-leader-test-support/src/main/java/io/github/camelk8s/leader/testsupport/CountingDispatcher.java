@@ -1,7 +1,6 @@
-package io.github.camelk8s.leader.benchmarks;
+package io.github.camelk8s.leader.testsupport;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,24 +13,18 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 
 /**
- * In front of the mock API server's CRUD store: counts every request per candidate (each candidate's client sends
- * a header naming it), tracks the watch connections each one holds open, notes when each candidate's last lease
- * write succeeded (the reference point of a crash take-over), and cuts crashed candidates off: their requests are
- * answered 503 without touching the store, as if the process were gone.
+ * The first in line of the mock API server's dispatchers: counts every request per candidate (each candidate's
+ * client sends a header naming it, {@link FaultDispatcher#CANDIDATE_HEADER}), faulted or not, tracks the watch
+ * connections each one holds open, and notes when each candidate's last Lease write succeeded (the reference point
+ * of a crash take-over). It answers nothing itself: every request goes on to the {@link FaultDispatcher}.
  */
-final class CountingDispatcher extends Dispatcher {
+public final class CountingDispatcher extends Dispatcher {
 
-    static final String CANDIDATE_HEADER = "X-Benchmark-Candidate";
-
-    private final Dispatcher crud;
+    private final Dispatcher next;
     private final Map<String, Counts> counts = new ConcurrentHashMap<>();
-    private final Set<String> dead = ConcurrentHashMap.newKeySet();
-    /** With -Dbenchmarks.trace=true, every request (for reading a timeline while investigating). */
-    private final java.util.Queue<String> trace = Boolean.getBoolean("benchmarks.trace")
-            ? new java.util.concurrent.ConcurrentLinkedQueue<>() : null;
 
-    CountingDispatcher(Dispatcher crud) {
-        this.crud = crud;
+    CountingDispatcher(Dispatcher next) {
+        this.next = next;
     }
 
     /** What one candidate has asked of the API server so far. */
@@ -47,29 +40,34 @@ final class CountingDispatcher extends Dispatcher {
         }
     }
 
-    record Snapshot(long requests, long watchRequests, long leaseWrites, long openWatches) {
-        Snapshot minus(Snapshot before) {
+    /**
+     * A candidate's counts at one moment: requests and watch requests sent, Lease writes that succeeded, watch
+     * connections open now.
+     */
+    public record Snapshot(long requests, long watchRequests, long leaseWrites, long openWatches) {
+        /** What was sent since {@code before}; the open watches are those of now. */
+        public Snapshot minus(Snapshot before) {
             return new Snapshot(requests - before.requests, watchRequests - before.watchRequests,
                     leaseWrites - before.leaseWrites, openWatches);
         }
     }
 
-    Snapshot snapshot(String candidate) {
+    public Snapshot snapshot(String candidate) {
         return countsOf(candidate).snapshot();
     }
 
-    long openWatches(String candidate) {
+    /** Requests seen from a candidate, faulted or not. */
+    public long requestCount(String candidate) {
+        return countsOf(candidate).requests.get();
+    }
+
+    public long openWatches(String candidate) {
         return countsOf(candidate).openWatches.get();
     }
 
     /** System.nanoTime() when the candidate's last successful Lease write was answered, 0 if never. */
-    long lastLeaseWriteNanos(String candidate) {
+    public long lastLeaseWriteNanos(String candidate) {
         return countsOf(candidate).lastLeaseWriteNanos;
-    }
-
-    /** From now on the candidate's requests fail with 503 and change nothing: it has crashed. */
-    void kill(String candidate) {
-        dead.add(candidate);
     }
 
     private Counts countsOf(String candidate) {
@@ -78,12 +76,8 @@ final class CountingDispatcher extends Dispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        String candidate = request.getHeader(CANDIDATE_HEADER);
+        String candidate = request.getHeader(FaultDispatcher.CANDIDATE_HEADER);
         candidate = candidate == null ? "" : candidate;
-        if (dead.contains(candidate)) {
-            return new MockResponse().setResponseCode(503)
-                    .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}");
-        }
         Counts c = countsOf(candidate);
         c.requests.incrementAndGet();
         String path = request.getPath();
@@ -91,12 +85,7 @@ final class CountingDispatcher extends Dispatcher {
         if (watch) {
             c.watchRequests.incrementAndGet();
         }
-        long received = System.nanoTime();
-        MockResponse response = crud.dispatch(request);
-        if (trace != null) {
-            trace.add(received + " " + System.nanoTime() + " " + candidate + " " + request.getMethod() + " " + path
-                      + " " + response.code());
-        }
+        MockResponse response = next.dispatch(request);
         if (watch && response.getWebSocketListener() != null) {
             response.withWebSocketUpgrade(new CountingListener(response.getWebSocketListener(), c));
         }
@@ -109,20 +98,9 @@ final class CountingDispatcher extends Dispatcher {
         return response;
     }
 
-    /** The requests traced so far ("received answered candidate method path code"), and forgets them. */
-    java.util.List<String> drainTrace() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        if (trace != null) {
-            for (String line; (line = trace.poll()) != null;) {
-                out.add(line);
-            }
-        }
-        return out;
-    }
-
     @Override
     public void shutdown() {
-        crud.shutdown();
+        next.shutdown();
     }
 
     /** Counts a watch connection as open from its upgrade until it closes or fails. */

@@ -1,4 +1,4 @@
-package io.github.camelk8s.leader.testsupport;
+package io.github.camelk8s.leader.pods;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
