@@ -133,6 +133,15 @@ public class K8sLeaderConfiguration implements Cloneable {
         return config;
     }
 
+    /**
+     * Fails, naming the option and its value as written, when a value breaks a rule, as an election on these
+     * options would when it starts: for runtimes that bind the options before anything joins an election and
+     * should fail there (a Spring Boot starter, a cluster service at start).
+     */
+    public void validate() {
+        toElectionConfig("validation", "default", "validation");
+    }
+
     /** Whether starting a user of the election waits for its first outcome. */
     boolean awaitsLeadership() {
         return awaitLeadership != null ? awaitLeadership : DEFAULT_AWAIT_LEADERSHIP;

@@ -8,10 +8,10 @@ import org.apache.camel.support.cluster.AbstractCamelClusterService;
 
 /**
  * Camel's cluster service SPI on Kubernetes Leases: a Camel cluster namespace is the name of a Lease. With it
- * added to the CamelContext ({@code context.addService(new K8sLeaderClusterService())}, or bound as a bean with
- * Camel Main), Camel's own {@code master:my-lease:timer:x} endpoints and
- * {@code ClusteredRoutePolicy.forNamespace(context, "my-lease")} run in exactly one pod, elected on the Lease
- * {@code my-lease}.
+ * added to the CamelContext ({@code context.addService(new K8sLeaderClusterService())}, by the property
+ * {@code camel.cluster.k8s-leader.enabled=true} ({@link K8sLeaderClusterServicePlugin}), or as a bean), Camel's own
+ * {@code master:my-lease:timer:x} endpoints and {@code ClusteredRoutePolicy.forNamespace(context, "my-lease")} run
+ * in exactly one pod, elected on the Lease {@code my-lease}.
  * <p>
  * Its views share the CamelContext's electors with every {@code k8s-leader} consumer and
  * {@link io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy} on the same Lease. Its options
@@ -35,6 +35,8 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
                             + "properties apply to the service too. In YAML or properties: configuration.leaseDuration "
                             + "and so on.")
     private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
+    /** The camel.cluster.k8s-leader.* properties to bind at start, when the plugin made this service; else null. */
+    private ClusterServiceProperties properties;
 
     public K8sLeaderClusterService() {
         super(DEFAULT_ID);
@@ -75,6 +77,24 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
      */
     public void setConfiguration(K8sLeaderConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    /**
+     * Checks the options, over the component's, before any view joins an election, so that a bad value fails the
+     * CamelContext's start even when no route has asked for a view yet.
+     */
+    @Override
+    protected void doStart() throws Exception {
+        if (properties != null) {
+            properties.bind(getCamelContext(), this);
+        }
+        configuration.over(component().getConfiguration()).validate();
+        super.doStart();
+    }
+
+    /** Binds {@code properties} when this service starts, where a bad one can fail the start. */
+    void bindOnStart(ClusterServiceProperties properties) {
+        this.properties = properties;
     }
 
     @Override

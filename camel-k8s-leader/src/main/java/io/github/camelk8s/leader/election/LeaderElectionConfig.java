@@ -2,8 +2,10 @@ package io.github.camelk8s.leader.election;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.slf4j.event.Level;
@@ -155,6 +157,8 @@ public final class LeaderElectionConfig {
         private Level loggingLevel = Level.INFO;
         /** The duration options given as text, as written: the messages quote them, not their conversion. */
         private final Map<String, String> writtenAs = new HashMap<>();
+        /** The duration options given at all (as text or as a Duration): the others are the defaults. */
+        private final Set<String> given = new HashSet<>();
 
         private Builder() {
         }
@@ -177,6 +181,7 @@ public final class LeaderElectionConfig {
         public Builder leaseDuration(Duration value) {
             leaseDuration = value;
             writtenAs.remove("leaseDuration");
+            given.add("leaseDuration");
             return this;
         }
 
@@ -189,6 +194,7 @@ public final class LeaderElectionConfig {
         public Builder renewDeadline(Duration value) {
             renewDeadline = value;
             writtenAs.remove("renewDeadline");
+            given.add("renewDeadline");
             return this;
         }
 
@@ -201,6 +207,7 @@ public final class LeaderElectionConfig {
         public Builder retryPeriod(Duration value) {
             retryPeriod = value;
             writtenAs.remove("retryPeriod");
+            given.add("retryPeriod");
             return this;
         }
 
@@ -213,6 +220,7 @@ public final class LeaderElectionConfig {
         public Builder renewalInterval(Duration value) {
             renewalInterval = value;
             writtenAs.remove("renewalInterval");
+            given.add("renewalInterval");
             return this;
         }
 
@@ -249,11 +257,11 @@ public final class LeaderElectionConfig {
             require(leaseDuration.compareTo(Duration.ofSeconds(1)) >= 0, "leaseDuration", asWritten("leaseDuration"),
                     "must be at least 1s (the Lease records whole seconds)");
             require(renewDeadline.compareTo(leaseDuration) < 0, "renewDeadline", asWritten("renewDeadline"),
-                    "must be less than leaseDuration (" + asWritten("leaseDuration") + ")");
+                    "must be less than leaseDuration (" + reference("leaseDuration") + ")");
             require(retryPeriod.compareTo(renewDeadline) < 0, "retryPeriod", asWritten("retryPeriod"),
-                    "must be less than renewDeadline (" + asWritten("renewDeadline") + ")");
+                    "must be less than renewDeadline (" + reference("renewDeadline") + ")");
             require(renewalInterval.compareTo(renewDeadline) < 0, "renewalInterval", asWritten("renewalInterval"),
-                    "must be less than renewDeadline (" + asWritten("renewDeadline") + ")");
+                    "must be less than renewDeadline (" + reference("renewDeadline") + ")");
             require(loggingLevel != null, "loggingLevel", null, "must be set");
             return new LeaderElectionConfig(this);
         }
@@ -263,6 +271,7 @@ public final class LeaderElectionConfig {
                 return unchanged;
             }
             writtenAs.put(option, text);
+            given.add(option);
             return Durations.parse(option, text);
         }
 
@@ -271,18 +280,31 @@ public final class LeaderElectionConfig {
             require(!value.isNegative() && !value.isZero(), option, asWritten(option), "must be greater than 0");
         }
 
-        /** The value of a duration option as its user wrote it, or in milliseconds if it was not given as text. */
+        /**
+         * The value of a duration option as its user wrote it; in milliseconds if it was given as a Duration; marked
+         * as the default if it was not given at all, so that a user is never quoted a value they did not write.
+         */
         private String asWritten(String option) {
             String text = writtenAs.get(option);
             if (text != null) {
                 return text;
             }
-            return format(switch (option) {
+            String value = format(value(option));
+            return given.contains(option) ? value : value + " (the default)";
+        }
+
+        /** As {@link #asWritten}, to name an option's value inside another's message. */
+        private String reference(String option) {
+            return given.contains(option) ? asWritten(option) : "the default, " + format(value(option));
+        }
+
+        private Duration value(String option) {
+            return switch (option) {
                 case "leaseDuration" -> leaseDuration;
                 case "renewDeadline" -> renewDeadline;
                 case "retryPeriod" -> retryPeriod;
                 default -> renewalInterval;
-            });
+            };
         }
 
         private static void require(boolean rule, String option, Object value, String why) {

@@ -104,6 +104,15 @@ class LeaderElectionConfigTest {
     }
 
     @Test
+    void aDefaultTheUserDidNotWriteIsNamedAsTheDefault() {
+        assertThatThrownBy(() -> LeaderElectionConfig.builder().namespace("test").leaseName("orders")
+                .identity("pod-a").leaseDuration("7s").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid k8s-leader option renewDeadline=10000ms (the default): must be less than "
+                            + "leaseDuration (7s)");
+    }
+
+    @Test
     void durationsMustBePositive() {
         assertThatThrownBy(() -> valid().leaseDuration(Duration.ofSeconds(-1)).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseDuration=-1000ms");
