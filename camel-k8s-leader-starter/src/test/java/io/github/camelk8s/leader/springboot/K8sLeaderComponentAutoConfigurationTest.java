@@ -12,11 +12,13 @@ import io.github.camelk8s.leader.testsupport.MockApiServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spring.boot.CamelAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -109,6 +111,20 @@ class K8sLeaderComponentAutoConfigurationTest {
 
     static Stream<String> sevenSeconds() {
         return Stream.of("7s", "PT7S", "7000", "7000ms", "0m7s");
+    }
+
+    /** Why the starter exists: Camel Spring Boot binds component properties only through a starter. */
+    @Test
+    void withoutTheStarterCamelSpringBootIgnoresTheProperties() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(CamelAutoConfiguration.class))
+                .withPropertyValues("spring.main.banner-mode=off", "camel.component.k8s-leader.lease-duration=7s",
+                        "camel.component.k8s-leader.namespace=orders")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(options(context).getLeaseDuration()).isNull();
+                    assertThat(options(context).getNamespace()).isNull();
+                });
     }
 
     @Test
