@@ -51,8 +51,10 @@ class K8sLeaderClusterServiceAutoConfigurationTest {
                     assertThat(service.getAttributes()).containsEntry("zone", "a");
                     assertThat(service.getConfiguration().getLeaseDuration()).isEqualTo("4s");
                     assertThat(service.getConfiguration().getRenewDeadline()).isEqualTo("3s");
-                    assertThat(context.getBean(CamelContext.class).hasService(K8sLeaderClusterService.class))
-                            .isSameAs(service);
+                    // the bean is the CamelContext's one service: the plugin that reads camel.cluster.k8s-leader.*
+                    // for Camel Main sees it and adds none
+                    assertThat(context.getBean(CamelContext.class).hasServices(K8sLeaderClusterService.class))
+                            .containsExactly(service);
 
                     await().atMost(StarterApplications.PATIENCE).until(() -> ticks.get() > 0);
                     assertThat(api.lease("orders").getSpec().getHolderIdentity()).isEqualTo("spring-pod");
