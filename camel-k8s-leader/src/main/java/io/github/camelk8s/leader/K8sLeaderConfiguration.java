@@ -135,8 +135,8 @@ public class K8sLeaderConfiguration implements Cloneable {
 
     /**
      * Fails, naming the option and its value as written, when a value breaks a rule, as an election on these
-     * options would when it starts: for runtimes that bind the options before anything joins an election and
-     * should fail there (a Spring Boot starter, a cluster service at start).
+     * options would when it starts: for a user of the options that should fail before it joins an election (the
+     * cluster service, when it starts).
      */
     public void validate() {
         toElectionConfig("validation", "default", "validation");

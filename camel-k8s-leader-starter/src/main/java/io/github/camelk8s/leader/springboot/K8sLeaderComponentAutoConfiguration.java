@@ -22,9 +22,10 @@ import org.springframework.context.annotation.Lazy;
  * {@code camel.component.k8s-leader.enabled=false} (or {@code camel.component.enabled=false}); the customizer alone
  * with {@code camel.component.k8s-leader.customizer.enabled=false}.
  * <p>
- * The options are checked as they are applied: a bad value (a negative duration, renewDeadline not below
- * leaseDuration) fails the component's creation, and with it the application's start, naming the option and the
- * value as written.
+ * The options are the defaults of every endpoint, policy and cluster view, and are checked where they are used, over
+ * those overlays, as in Camel Main: a bad value (a negative duration, renewDeadline not below leaseDuration) fails
+ * the start of the route that uses it, and with it the application's start, naming the option and the value as
+ * written.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(ConditionalOnCamelContextAndAutoConfigurationBeans.class)
@@ -51,7 +52,6 @@ public class K8sLeaderComponentAutoConfiguration {
                 if (configuration.getAutowiredEnabled() != null) {
                     component.setAutowiredEnabled(configuration.getAutowiredEnabled());
                 }
-                component.getConfiguration().validate();
             }
 
             @Override
