@@ -58,6 +58,7 @@ public final class LeaseElectorFactory implements AutoCloseable {
     private final Map<String, NamespaceLeaseWatch> watches = new HashMap<>();
     private final Map<String, Integer> electorsPerNamespace = new HashMap<>();
     private final Set<LeaseElector> electors = new LinkedHashSet<>();
+    private final Set<GroupMembership> memberships = new LinkedHashSet<>();
     private boolean closed;
 
     public LeaseElectorFactory(KubernetesClient client) {
@@ -93,14 +94,50 @@ public final class LeaseElectorFactory implements AutoCloseable {
             throw new IllegalStateException("LeaseElectorFactory is closed");
         }
         String namespace = config.namespace();
-        NamespaceLeaseWatch watch = watches.computeIfAbsent(namespace, ns -> new NamespaceLeaseWatch(client, ns));
-        electorsPerNamespace.merge(namespace, 1, Integer::sum);
+        NamespaceLeaseWatch watch = watchFor(namespace);
         LeaseElector[] self = new LeaseElector[1];
         LeaseApi api = new LeaseApi(client, namespace, config.leaseName(), io);
         self[0] = new LeaseElector(config, new ElectionCore(config), api, watch, clock, this::schedule, events,
                 () -> stopped(self[0]));
         electors.add(self[0]);
         return self[0];
+    }
+
+    /**
+     * A membership of {@code group} in the namespace of {@code timings}, with its identity and timings (the
+     * leaseName of {@code timings} is not used: the membership's Leases are the group's slots); call
+     * {@link GroupMembership#start()} to join. Fails, naming the option, if the group cannot be part of a Lease name.
+     */
+    public synchronized GroupMembership createMembership(String group, LeaderElectionConfig timings) {
+        if (closed) {
+            throw new IllegalStateException("LeaseElectorFactory is closed");
+        }
+        GroupMembership.requireValidGroup(group);
+        String namespace = timings.namespace();
+        GroupMembership[] self = new GroupMembership[1];
+        self[0] = new GroupMembership(group, timings, this, watchFor(namespace), clock, () -> left(self[0]));
+        memberships.add(self[0]);
+        return self[0];
+    }
+
+    /** The namespace's watch, counting one more user: it stops when its last elector or membership has stopped. */
+    private NamespaceLeaseWatch watchFor(String namespace) {
+        NamespaceLeaseWatch watch = watches.computeIfAbsent(namespace, ns -> new NamespaceLeaseWatch(client, ns));
+        electorsPerNamespace.merge(namespace, 1, Integer::sum);
+        return watch;
+    }
+
+    private void unwatch(String namespace) {
+        if (electorsPerNamespace.merge(namespace, -1, Integer::sum) == 0) {
+            electorsPerNamespace.remove(namespace);
+            watches.remove(namespace).stop();
+        }
+    }
+
+    private synchronized void left(GroupMembership membership) {
+        if (memberships.remove(membership)) {
+            unwatch(membership.namespace());
+        }
     }
 
     /** The timing thread as the electors' scheduler: its tasks only feed an elector's core and never block. */
@@ -113,22 +150,27 @@ public final class LeaseElectorFactory implements AutoCloseable {
         if (!electors.remove(elector)) {
             return;
         }
-        String namespace = elector.config().namespace();
-        if (electorsPerNamespace.merge(namespace, -1, Integer::sum) == 0) {
-            electorsPerNamespace.remove(namespace);
-            watches.remove(namespace).stop();
-        }
+        unwatch(elector.config().namespace());
     }
 
-    /** Stops every elector still running (each releases its Lease if it leads), then the shared threads. */
+    /**
+     * Stops every membership (each releases its slot) and then every elector still running (each releases its Lease
+     * if it leads), then the shared threads. Memberships first: one whose slot's elector were stopped under it
+     * would compete for another slot.
+     */
     @Override
     public void close() {
+        List<GroupMembership> joined;
         List<LeaseElector> running;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            joined = new ArrayList<>(memberships);
+        }
+        joined.forEach(GroupMembership::stop);
+        synchronized (this) {
             running = new ArrayList<>(electors);
         }
         running.forEach(LeaseElector::stop);
