@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.github.camelk8s.leader.election.GroupMembership;
 import io.github.camelk8s.leader.pods.CamelPod;
 import io.github.camelk8s.leader.pods.Pods;
+import io.github.camelk8s.leader.testsupport.CountingDispatcher;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,22 @@ class GroupMembershipTest {
 
         assertThat(slotLeases()).extracting(lease -> lease.getMetadata().getName())
                 .containsExactlyInAnyOrder(SLOT_PREFIX + 0, SLOT_PREFIX + 1, SLOT_PREFIX + 2);
+    }
+
+    @Test
+    void atRestAMemberOnlyRenewsItsSlotOncePerRenewalInterval() throws InterruptedException {
+        // pod-c holds slot 2 and follows slots 0 and 1: the most candidacies of the three
+        List<CamelPod> all = startMembers("pod-a", "pod-b", "pod-c");
+        awaitMembers(all, "pod-a", "pod-b", "pod-c");
+        CountingDispatcher.Snapshot before = pods.counts().snapshot("pod-c");
+        long from = System.nanoTime();
+
+        Thread.sleep(10 * CamelPod.RENEWAL_INTERVAL.toMillis());
+
+        CountingDispatcher.Snapshot sent = pods.counts().snapshot("pod-c").minus(before);
+        long intervals = (System.nanoTime() - from) / CamelPod.RENEWAL_INTERVAL.toNanos();
+        assertThat(sent.leaseWrites()).as("renewals of its slot").isBetween(1L, intervals + 1);
+        assertThat(sent.requests()).as("requests other than its renewals").isEqualTo(sent.leaseWrites());
     }
 
     @Test
