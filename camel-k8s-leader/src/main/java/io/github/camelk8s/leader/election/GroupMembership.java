@@ -1,8 +1,14 @@
 package io.github.camelk8s.leader.election;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +40,9 @@ import org.slf4j.event.Level;
  * <p>
  * The moves are safe by the election's own rules: one holder per slot, and a member that holds two slots for a
  * moment is listed once.
+ * <p>
+ * The slots are seen through the namespace's Lease watch; while it is down, they are listed every retryPeriod
+ * instead (one LIST per member), as an elector then polls its Lease.
  */
 public final class GroupMembership {
 
@@ -51,6 +60,7 @@ public final class GroupMembership {
     private final ElectionClock clock;
     private final Runnable onStop;
     private final NamespaceObserver slotObserver = new SlotObserver();
+    private final long retryPeriodNanos;
 
     // guarded by this
     private final MemberSlots slots;
@@ -60,6 +70,9 @@ public final class GroupMembership {
     private int held = -1;
     private boolean running;
     private boolean stopped;
+    /** Whether a list of the namespace's Leases is in flight. */
+    private boolean listing;
+    private ElectionScheduler.Scheduled listTimer;
 
     GroupMembership(String group, LeaderElectionConfig timings, LeaseElectorFactory factory, NamespaceLeaseWatch watch,
                     ElectionClock clock, Runnable onStop) {
@@ -71,6 +84,7 @@ public final class GroupMembership {
         this.clock = clock;
         this.onStop = onStop;
         this.slots = new MemberSlots(group, timings.leaseDuration().toNanos());
+        this.retryPeriodNanos = timings.retryPeriod().toNanos();
     }
 
     /**
@@ -121,6 +135,7 @@ public final class GroupMembership {
         synchronized (this) {
             if (running) {
                 compete(0);
+                armListing();
             }
         }
         LOG.debug("{} joined group {}", identity(), group);
@@ -141,6 +156,9 @@ public final class GroupMembership {
             held = -1;
             toStop = new ArrayList<>(candidacies);
             candidacies.clear();
+            if (listTimer != null) {
+                listTimer.cancel();
+            }
         }
         toStop.forEach(LeaseElector::stop);
         watch.removeNamespaceObserver(slotObserver);
@@ -224,6 +242,68 @@ public final class GroupMembership {
             }
         }
         compete(candidacies.size());
+    }
+
+    // ---- the fallback while the watch is down ----------------------------------------------------------------
+
+    /**
+     * Every retryPeriod, lists the slots if the watch is down, as an elector reads its Lease then: without it, the
+     * slots of live members would look unchanged and their holders drop out after leaseDuration.
+     */
+    private void armListing() {
+        try {
+            listTimer = factory.schedule(this::listIfUnwatched, retryPeriodNanos);
+        } catch (RejectedExecutionException e) {
+            // the factory is closed, and stops this membership
+        }
+    }
+
+    /** On the timing thread: hands the list to an API thread, never waits for it. */
+    private void listIfUnwatched() {
+        // asked outside this object's lock: the watch tells its observers, and so takes ours, under a lock of its own
+        boolean watching = watch.isWatching();
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            armListing();
+            if (watching || listing) {
+                return;
+            }
+            listing = true;
+        }
+        CompletableFuture<List<Lease>> answer;
+        try {
+            answer = factory.listLeases(namespace());
+        } catch (RuntimeException e) {
+            // the factory is closing: its API threads refuse work
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete(this::listed);
+    }
+
+    /**
+     * A list is what the slots are now. A failed one changes nothing: the slots age as they would for a follower
+     * that cannot read its Lease, and their holders drop out after leaseDuration unless a later list or the watch
+     * shows them renewed.
+     */
+    private synchronized void listed(List<Lease> leases, Throwable error) {
+        listing = false;
+        if (!running) {
+            return;
+        }
+        if (error != null) {
+            LOG.debug("Cannot list the slots of group {} in namespace {}: {}", group, namespace(), error.toString());
+            return;
+        }
+        long now = clock.nanoTime();
+        Set<String> names = new HashSet<>();
+        for (Lease lease : leases) {
+            String name = lease.getMetadata().getName();
+            names.add(name);
+            slots.observed(name, LeaseRecord.of(lease), lease.getMetadata().getResourceVersion(), now);
+        }
+        slots.keepOnly(names);
     }
 
     private final class SlotListener implements LeadershipListener {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -140,8 +142,13 @@ public final class LeaseElectorFactory implements AutoCloseable {
         }
     }
 
+    /** The namespace's Leases, listed on an API thread. */
+    CompletableFuture<List<Lease>> listLeases(String namespace) {
+        return CompletableFuture.supplyAsync(() -> client.leases().inNamespace(namespace).list().getItems(), io);
+    }
+
     /** The timing thread as the electors' scheduler: its tasks only feed an elector's core and never block. */
-    private ElectionScheduler.Scheduled schedule(Runnable task, long delayNanos) {
+    ElectionScheduler.Scheduled schedule(Runnable task, long delayNanos) {
         ScheduledFuture<?> future = timer.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }

@@ -81,6 +81,11 @@ final class MemberSlots {
         }
     }
 
+    /** A list of the namespace's Leases named {@code listed}: a slot missing from it was deleted. */
+    void keepOnly(Set<String> listed) {
+        slots.keySet().removeIf(slot -> !listed.contains(prefix + slot));
+    }
+
     /** Whether the slot's holder is a live member at local time {@code nanos}. */
     boolean isValidlyHeld(int slot, long nanos) {
         Observed observed = slots.get(slot);

@@ -141,6 +141,21 @@ class GroupMembershipTest {
     }
 
     @Test
+    void whileItsWatchIsDownAMemberStillSeesTheRenewedSlotsByListingThem() {
+        List<CamelPod> others = startMembers("pod-b", "pod-c");
+        pods.faults().failWith(FaultDispatcher.candidate("pod-a").and(FaultDispatcher.Request::isWatch), 500, -1);
+        CamelPod a = memberPod("pod-a").start();
+        awaitMembers(List.of(a), "pod-a", "pod-b", "pod-c");
+
+        // the slots of pod-b and pod-c change only by their renewals, which pod-a cannot watch
+        await("pod-a lists pod-b and pod-c throughout twice leaseDuration")
+                .during(CamelPod.LEASE_DURATION.multipliedBy(2))
+                .atMost(CamelPod.LEASE_DURATION.multipliedBy(2).plus(Pods.PATIENCE))
+                .until(() -> membersSeenBy(a).equals(Set.of("pod-a", "pod-b", "pod-c")));
+        assertThat(others).allSatisfy(pod -> assertThat(membership(pod).slot()).isNotNegative());
+    }
+
+    @Test
     void aMemberReplacingACrashedOneTakesItsSlotOnceExpiredAndReleasesTheSlotItHeldMeanwhile() {
         List<CamelPod> all = startMembers("pod-a", "pod-b", "pod-c");
         awaitMembers(all, "pod-a", "pod-b", "pod-c");

@@ -1,6 +1,7 @@
 package io.github.camelk8s.leader.election;
 
 import java.time.Instant;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,16 @@ class MemberSlotsTest {
         slots.deleted("shop-member-0");
 
         assertThat(slots.members(0)).isEmpty();
+    }
+
+    @Test
+    void aSlotMissingFromAListHasNoMember() {
+        slots.observed("shop-member-0", heldBy("pod-a", 0), "1", 0);
+        slots.observed("shop-member-1", heldBy("pod-b", 0), "2", 0);
+
+        slots.keepOnly(Set.of("shop-member-1", "orders"));
+
+        assertThat(slots.members(0)).containsExactly("pod-b");
     }
 
     @Test
