@@ -2,6 +2,8 @@ package io.github.camelk8s.leader.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +106,20 @@ class GroupMembershipTest {
 
         assertThat(holderOfSlot(slot)).as("slot %d after pod-c stopped", slot).isEmpty();
         awaitMembers(all.subList(0, 2), "pod-a", "pod-b");
+    }
+
+    @Test
+    void whenTheLowestSlotIsReleasedAMemberAboveMovesIntoItAndReleasesItsOwn() {
+        List<CamelPod> all = startMembers("pod-a", "pod-b", "pod-c");
+        awaitMembers(all, "pod-a", "pod-b", "pod-c");
+
+        all.get(0).stop();
+
+        await("pod-b and pod-c hold slots 0 and 1, and slot 2 is released").atMost(Pods.PATIENCE)
+                .until(() -> new HashSet<>(Arrays.asList(holderOfSlot(0), holderOfSlot(1)))
+                        .equals(Set.of("pod-b", "pod-c")) && "".equals(holderOfSlot(2)));
+        awaitMembers(all.subList(1, 3), "pod-b", "pod-c");
+        assertThat(slotLeases()).hasSize(3);
     }
 
     @Test
