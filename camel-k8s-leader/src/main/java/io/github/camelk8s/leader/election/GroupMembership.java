@@ -9,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;

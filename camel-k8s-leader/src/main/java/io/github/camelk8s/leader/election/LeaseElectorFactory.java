@@ -114,7 +114,6 @@ public final class LeaseElectorFactory implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("LeaseElectorFactory is closed");
         }
-        GroupMembership.requireValidGroup(group);
         String namespace = timings.namespace();
         GroupMembership[] self = new GroupMembership[1];
         self[0] = new GroupMembership(group, timings, this, watchFor(namespace), clock, () -> left(self[0]));
