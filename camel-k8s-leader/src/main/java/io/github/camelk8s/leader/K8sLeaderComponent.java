@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.camelk8s.leader.election.ElectionClock;
+import io.github.camelk8s.leader.election.GroupMembership;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.management.K8sLeaderHealthCheckRepository;
@@ -113,8 +114,31 @@ public class K8sLeaderComponent extends DefaultComponent {
         KubernetesClient effectiveClient = clientOf(options);
         LeaderElectionConfig config = toElectionConfig(leaseName, options, effectiveClient);
         warnIfRequestsOutlast(config, effectiveClient);
-        return electors.join(config, options.recordsEvents(), effectiveClient,
-                electionClock != null ? electionClock : ElectionClock.system());
+        return electors.join(config, options.recordsEvents(), effectiveClient, clock());
+    }
+
+    /**
+     * Joins {@code group} with the given options over this component's: the membership holds a member slot with the
+     * election's timings and identity, and is shared with every other cluster service of this CamelContext in the
+     * same group and namespace. Fails with a message naming the option and its value as written when the group or
+     * an option is invalid.
+     */
+    public GroupMembership joinGroup(String group, K8sLeaderConfiguration overlay) {
+        GroupMembership.requireValidGroup(group);
+        K8sLeaderConfiguration options = overlay.over(configuration);
+        KubernetesClient effectiveClient = clientOf(options);
+        LeaderElectionConfig timings = toElectionConfig(GroupMembership.slotName(group, 0), options, effectiveClient);
+        warnIfRequestsOutlast(timings, effectiveClient);
+        return electors.joinGroup(group, timings, effectiveClient, clock());
+    }
+
+    private ElectionClock clock() {
+        return electionClock != null ? electionClock : ElectionClock.system();
+    }
+
+    /** Gives up one use of the membership joined with {@link #joinGroup}; the last use leaves the group. */
+    public void leaveGroup(GroupMembership membership) {
+        electors.leaveGroup(membership);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.election.ElectionClock;
+import io.github.camelk8s.leader.election.GroupMembership;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseElectorFactory;
@@ -32,6 +33,9 @@ final class SharedLeaseElectors {
     private final Instrumentation instrumentation;
     private final Map<KubernetesClient, LeaseElectorFactory> factories = new IdentityHashMap<>();
     private final Map<String, Shared> electors = new HashMap<>();
+    /** The memberships by namespace and group, and how many cluster services use each. */
+    private final Map<String, GroupMembership> memberships = new HashMap<>();
+    private final Map<GroupMembership, Integer> membershipUsers = new IdentityHashMap<>();
 
     private static final class Shared {
         final LeaseElector elector;
@@ -78,6 +82,51 @@ final class SharedLeaseElectors {
         return shared.elector;
     }
 
+    /**
+     * The membership of the group in the timings' namespace, joined if this is its first user. One per group: two
+     * with the same identity would each renew the slot the other holds.
+     */
+    GroupMembership joinGroup(String group, LeaderElectionConfig timings, KubernetesClient client,
+                              ElectionClock clock) {
+        String key = key(timings.namespace(), group);
+        GroupMembership membership;
+        synchronized (this) {
+            membership = memberships.get(key);
+            if (membership != null) {
+                if (!membership.identity().equals(timings.identity())) {
+                    throw new IllegalArgumentException("Group " + key + " is already joined in this CamelContext as '"
+                                                       + membership.identity() + "'; cannot join it as '"
+                                                       + timings.identity() + "' too");
+                }
+                membershipUsers.merge(membership, 1, Integer::sum);
+                return membership;
+            }
+            LeaseElectorFactory factory = factories.computeIfAbsent(client, c -> new LeaseElectorFactory(c, clock));
+            membership = factory.createMembership(group, timings);
+            memberships.put(key, membership);
+            membershipUsers.put(membership, 1);
+        }
+        membership.start();
+        return membership;
+    }
+
+    /** Gives up one use of the membership; the last one leaves the group, which releases its slot. */
+    void leaveGroup(GroupMembership membership) {
+        synchronized (this) {
+            Integer users = membershipUsers.get(membership);
+            if (users == null) {
+                return;
+            }
+            if (users > 1) {
+                membershipUsers.put(membership, users - 1);
+                return;
+            }
+            membershipUsers.remove(membership);
+            memberships.remove(key(membership.namespace(), membership.group()));
+        }
+        membership.stop();
+    }
+
     /** The elector this CamelContext runs on the Lease, or null if nothing here takes part in that election. */
     synchronized LeaseElector find(String namespace, String leaseName) {
         Shared shared = electors.get(key(namespace, leaseName));
@@ -115,13 +164,15 @@ final class SharedLeaseElectors {
         }
     }
 
-    /** Stops every elector (releasing the leases it leads) and the shared threads. */
+    /** Stops every membership and elector (releasing the slots and Leases held) and the shared threads. */
     void close() {
         Map<KubernetesClient, LeaseElectorFactory> toClose;
         List<Shared> running;
         synchronized (this) {
             running = new ArrayList<>(electors.values());
             electors.clear();
+            memberships.clear();
+            membershipUsers.clear();
             toClose = new IdentityHashMap<>(factories);
             factories.clear();
         }

@@ -32,6 +32,9 @@ public class K8sLeaderClusterServiceAutoConfiguration {
         if (configuration.getOrder() != null) {
             service.setOrder(configuration.getOrder());
         }
+        if (configuration.getGroup() != null) {
+            service.setGroup(configuration.getGroup());
+        }
         if (configuration.getAttributes() != null) {
             service.setAttributes(configuration.getAttributes());
         }

@@ -20,6 +20,11 @@ public class K8sLeaderClusterServiceConfiguration extends K8sLeaderElectionPrope
     private String id;
     /** The service's order, when the CamelContext has several cluster services (the lowest is used first). */
     private Integer order;
+    /**
+     * The group the service is a member of: its views list the group's live members, from the member slot Leases
+     * {@code <group>-member-0}, {@code -1}, ... Default: camel-k8s-leader.
+     */
+    private String group;
     /** Custom attributes of the cluster service. */
     private Map<String, Object> attributes;
 
@@ -45,6 +50,14 @@ public class K8sLeaderClusterServiceConfiguration extends K8sLeaderElectionPrope
 
     public void setOrder(Integer order) {
         this.order = order;
+    }
+
+    public String getGroup() {
+        return group;
+    }
+
+    public void setGroup(String group) {
+        this.group = group;
     }
 
     public Map<String, Object> getAttributes() {

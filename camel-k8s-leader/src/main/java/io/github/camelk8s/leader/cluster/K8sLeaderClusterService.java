@@ -3,6 +3,7 @@ package io.github.camelk8s.leader.cluster;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.election.GroupMembership;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 
@@ -29,12 +30,21 @@ import org.apache.camel.support.cluster.AbstractCamelClusterService;
 public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLeaderClusterView> {
 
     public static final String DEFAULT_ID = "k8s-leader";
+    public static final String DEFAULT_GROUP = "camel-k8s-leader";
 
     @Metadata(description = "The election options of every view (Lease) of this service, over the component's: "
                             + "an option not set here is the component's, so camel.component.k8s-leader.* "
                             + "properties apply to the service too. In YAML or properties: configuration.leaseDuration "
                             + "and so on.")
     private K8sLeaderConfiguration configuration = new K8sLeaderConfiguration();
+    @Metadata(defaultValue = DEFAULT_GROUP,
+              description = "The group this service is a member of (default camel-k8s-leader): every started "
+                            + "cluster service of a group in a namespace knows the group's live members (a view's "
+                            + "members) from the member slot Leases that each holds, named after the group: "
+                            + "camel-k8s-leader-member-0, camel-k8s-leader-member-1 and so on. A DNS-1123 label.")
+    private String group = DEFAULT_GROUP;
+    /** The membership of the group while started, else null. */
+    private volatile GroupMembership membership;
     /** The camel.cluster.k8s-leader.* properties to bind at start, when the plugin made this service; else null. */
     private ClusterServiceProperties properties;
 
@@ -67,6 +77,20 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
         return configured != null ? configured : component.defaultIdentity();
     }
 
+    public String getGroup() {
+        return group;
+    }
+
+    /** The group whose members this service's views list; set before the service starts. */
+    public void setGroup(String group) {
+        this.group = group;
+    }
+
+    /** The membership of the group while this service is started, else null. */
+    public GroupMembership getMembership() {
+        return membership;
+    }
+
     public K8sLeaderConfiguration getConfiguration() {
         return configuration;
     }
@@ -89,7 +113,19 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
             properties.bind(getCamelContext(), this);
         }
         configuration.over(component().getConfiguration()).validate();
+        membership = component().joinGroup(group, configuration);
         super.doStart();
+    }
+
+    /** Leaves the group once the views have stopped (and released their Leases): the slot is released last. */
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        GroupMembership joined = membership;
+        membership = null;
+        if (joined != null) {
+            component().leaveGroup(joined);
+        }
     }
 
     /** Binds {@code properties} when this service starts, where a bad one can fail the start. */

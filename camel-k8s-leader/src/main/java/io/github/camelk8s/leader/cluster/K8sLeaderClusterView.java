@@ -1,10 +1,12 @@
 package io.github.camelk8s.leader.cluster;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
+import io.github.camelk8s.leader.election.GroupMembership;
 import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseRecord;
@@ -16,9 +18,9 @@ import org.apache.camel.support.cluster.AbstractCamelClusterView;
  * through the elector it shares with every {@code k8s-leader} consumer and policy on that Lease.
  * <p>
  * The local member leads from the ELECTED event until the LOST event, and only while its leadership is locally
- * valid (the elector's renewDeadline has not passed). Members are the local member and the last other pod seen
- * holding the Lease (a Lease names its holder, not the other candidates); that pod is the leader while the Lease
- * still names it.
+ * valid (the elector's renewDeadline has not passed). Members are the local member, the live members of the
+ * service's group ({@link GroupMembership}) and the last other pod seen holding the Lease, which may belong to no
+ * group (a plain {@code k8s-leader} consumer); that pod is the leader while the Lease still names it.
  * <p>
  * Listeners are told on the elector's event thread, in order, and the elector releases the Lease on a stop or yield
  * only after they have returned (at most leaseDuration): by then a {@code ClusteredRoutePolicy} has stopped its routes,
@@ -80,10 +82,25 @@ public class K8sLeaderClusterView extends AbstractCamelClusterView implements Le
         return local;
     }
 
+    /** The local member first, then the group's other live members, then the Lease's holder if it is none of them. */
     @Override
     public List<CamelClusterMember> getMembers() {
+        List<CamelClusterMember> members = new ArrayList<>();
+        members.add(local);
+        String localId = local.getId();
+        GroupMembership membership = service.getMembership();
+        if (membership != null) {
+            for (String id : membership.members()) {
+                if (!id.equals(localId)) {
+                    members.add(new RemoteMember(id));
+                }
+            }
+        }
         RemoteMember remote = remoteLeader;
-        return remote == null ? List.of(local) : List.of(local, remote);
+        if (remote != null && !members.contains(remote)) {
+            members.add(remote);
+        }
+        return members;
     }
 
     /** The elector this view shares on its Lease, or null when stopped. */
@@ -152,7 +169,7 @@ public class K8sLeaderClusterView extends AbstractCamelClusterView implements Le
         }
     }
 
-    /** Another pod, known because it was observed holding the Lease; it leads while it still holds it. */
+    /** Another pod: a live member of the group, or observed holding the Lease; it leads while it holds the Lease. */
     private final class RemoteMember implements CamelClusterMember {
         private final String id;
 

@@ -276,7 +276,17 @@ class ElectionCore {
      * renewed it every second.
      */
     long holderDuration(LeaseRecord record) {
-        return record.leaseDurationSeconds() > 0 ? record.leaseDurationSeconds() * 1_000_000_000L : leaseDurationNanos;
+        return holderDuration(record, leaseDurationNanos);
+    }
+
+    /**
+     * {@link #holderDuration(LeaseRecord)} for an observer whose own leaseDuration is {@code ownLeaseDurationNanos}:
+     * the one reading of a holder's term, shared with {@link MemberSlots}, so that a member counts as live exactly
+     * as long as a follower would wait before taking its Lease.
+     */
+    static long holderDuration(LeaseRecord record, long ownLeaseDurationNanos) {
+        return record.leaseDurationSeconds() > 0
+                ? record.leaseDurationSeconds() * 1_000_000_000L : ownLeaseDurationNanos;
     }
 
     /** A released record (no holder) may be taken at once: its holder has stopped leading before writing it. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -58,6 +60,7 @@ public final class LeaseElectorFactory implements AutoCloseable {
     private final Map<String, NamespaceLeaseWatch> watches = new HashMap<>();
     private final Map<String, Integer> electorsPerNamespace = new HashMap<>();
     private final Set<LeaseElector> electors = new LinkedHashSet<>();
+    private final Set<GroupMembership> memberships = new LinkedHashSet<>();
     private boolean closed;
 
     public LeaseElectorFactory(KubernetesClient client) {
@@ -93,8 +96,7 @@ public final class LeaseElectorFactory implements AutoCloseable {
             throw new IllegalStateException("LeaseElectorFactory is closed");
         }
         String namespace = config.namespace();
-        NamespaceLeaseWatch watch = watches.computeIfAbsent(namespace, ns -> new NamespaceLeaseWatch(client, ns));
-        electorsPerNamespace.merge(namespace, 1, Integer::sum);
+        NamespaceLeaseWatch watch = watchFor(namespace);
         LeaseElector[] self = new LeaseElector[1];
         LeaseApi api = new LeaseApi(client, namespace, config.leaseName(), io);
         self[0] = new LeaseElector(config, new ElectionCore(config), api, watch, clock, this::schedule, events,
@@ -103,8 +105,49 @@ public final class LeaseElectorFactory implements AutoCloseable {
         return self[0];
     }
 
+    /**
+     * A membership of {@code group} in the namespace of {@code timings}, with its identity and timings (the
+     * leaseName of {@code timings} is not used: the membership's Leases are the group's slots); call
+     * {@link GroupMembership#start()} to join. Fails, naming the option, if the group cannot be part of a Lease name.
+     */
+    public synchronized GroupMembership createMembership(String group, LeaderElectionConfig timings) {
+        if (closed) {
+            throw new IllegalStateException("LeaseElectorFactory is closed");
+        }
+        String namespace = timings.namespace();
+        GroupMembership[] self = new GroupMembership[1];
+        self[0] = new GroupMembership(group, timings, this, watchFor(namespace), clock, () -> left(self[0]));
+        memberships.add(self[0]);
+        return self[0];
+    }
+
+    /** The namespace's watch, counting one more user: it stops when its last elector or membership has stopped. */
+    private NamespaceLeaseWatch watchFor(String namespace) {
+        NamespaceLeaseWatch watch = watches.computeIfAbsent(namespace, ns -> new NamespaceLeaseWatch(client, ns));
+        electorsPerNamespace.merge(namespace, 1, Integer::sum);
+        return watch;
+    }
+
+    private void unwatch(String namespace) {
+        if (electorsPerNamespace.merge(namespace, -1, Integer::sum) == 0) {
+            electorsPerNamespace.remove(namespace);
+            watches.remove(namespace).stop();
+        }
+    }
+
+    private synchronized void left(GroupMembership membership) {
+        if (memberships.remove(membership)) {
+            unwatch(membership.namespace());
+        }
+    }
+
+    /** The namespace's Leases, listed on an API thread. */
+    CompletableFuture<List<Lease>> listLeases(String namespace) {
+        return CompletableFuture.supplyAsync(() -> client.leases().inNamespace(namespace).list().getItems(), io);
+    }
+
     /** The timing thread as the electors' scheduler: its tasks only feed an elector's core and never block. */
-    private ElectionScheduler.Scheduled schedule(Runnable task, long delayNanos) {
+    ElectionScheduler.Scheduled schedule(Runnable task, long delayNanos) {
         ScheduledFuture<?> future = timer.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }
@@ -113,22 +156,27 @@ public final class LeaseElectorFactory implements AutoCloseable {
         if (!electors.remove(elector)) {
             return;
         }
-        String namespace = elector.config().namespace();
-        if (electorsPerNamespace.merge(namespace, -1, Integer::sum) == 0) {
-            electorsPerNamespace.remove(namespace);
-            watches.remove(namespace).stop();
-        }
+        unwatch(elector.config().namespace());
     }
 
-    /** Stops every elector still running (each releases its Lease if it leads), then the shared threads. */
+    /**
+     * Stops every membership (each releases its slot) and then every elector still running (each releases its Lease
+     * if it leads), then the shared threads. Memberships first: one whose slot's elector were stopped under it
+     * would compete for another slot.
+     */
     @Override
     public void close() {
+        List<GroupMembership> joined;
         List<LeaseElector> running;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            joined = new ArrayList<>(memberships);
+        }
+        joined.forEach(GroupMembership::stop);
+        synchronized (this) {
             running = new ArrayList<>(electors);
         }
         running.forEach(LeaseElector::stop);

@@ -1,5 +1,6 @@
 package io.github.camelk8s.leader.election;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,12 @@ final class NamespaceLeaseWatch implements LeaseWatch, ResourceEventHandler<Leas
     private final KubernetesClient client;
     private final String namespace;
     private final Map<String, List<LeaseObserver>> observers = new ConcurrentHashMap<>();
+    /**
+     * Observers of every Lease. Guarded by itself, held while one is told of an event and while a new one is told of
+     * the Leases already known, so that a new observer sees each version at most once and never an event before the
+     * state it follows from.
+     */
+    private final List<NamespaceObserver> namespaceObservers = new ArrayList<>();
     private SharedIndexInformer<Lease> informer;
     private boolean stopped;
 
@@ -82,6 +89,32 @@ final class NamespaceLeaseWatch implements LeaseWatch, ResourceEventHandler<Leas
         });
     }
 
+    /**
+     * Adds an observer of every Lease of the namespace and tells it, first, of each Lease the watch already knows.
+     * The informer updates its store before it tells its handlers, so a Lease changed meanwhile is told again
+     * afterwards, never lost.
+     */
+    void addNamespaceObserver(NamespaceObserver observer) {
+        SharedIndexInformer<Lease> running;
+        synchronized (this) {
+            running = informer;
+        }
+        synchronized (namespaceObservers) {
+            namespaceObservers.add(observer);
+            if (running != null) {
+                for (Lease lease : running.getStore().list()) {
+                    observer.leaseChanged(lease.getMetadata().getName(), LeaseSnapshot.of(lease));
+                }
+            }
+        }
+    }
+
+    void removeNamespaceObserver(NamespaceObserver observer) {
+        synchronized (namespaceObservers) {
+            namespaceObservers.remove(observer);
+        }
+    }
+
     @Override
     public void onAdd(Lease lease) {
         changed(lease);
@@ -94,10 +127,13 @@ final class NamespaceLeaseWatch implements LeaseWatch, ResourceEventHandler<Leas
 
     private void changed(Lease lease) {
         List<LeaseObserver> targets = observersOf(lease);
-        if (!targets.isEmpty()) {
-            LeaseSnapshot snapshot = LeaseSnapshot.of(lease);
-            for (LeaseObserver o : targets) {
-                o.leaseChanged(snapshot);
+        LeaseSnapshot snapshot = LeaseSnapshot.of(lease);
+        for (LeaseObserver o : targets) {
+            o.leaseChanged(snapshot);
+        }
+        synchronized (namespaceObservers) {
+            for (NamespaceObserver o : namespaceObservers) {
+                o.leaseChanged(lease.getMetadata().getName(), snapshot);
             }
         }
     }
@@ -106,6 +142,11 @@ final class NamespaceLeaseWatch implements LeaseWatch, ResourceEventHandler<Leas
     public void onDelete(Lease lease, boolean deletedFinalStateUnknown) {
         for (LeaseObserver o : observersOf(lease)) {
             o.leaseDeleted(deletedFinalStateUnknown);
+        }
+        synchronized (namespaceObservers) {
+            for (NamespaceObserver o : namespaceObservers) {
+                o.leaseDeleted(lease.getMetadata().getName());
+            }
         }
     }
 

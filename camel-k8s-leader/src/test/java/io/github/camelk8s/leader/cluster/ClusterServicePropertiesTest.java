@@ -73,6 +73,7 @@ class ClusterServicePropertiesTest {
                 "camel.cluster.k8s-leader.enabled", "true",
                 "camel.cluster.k8s-leader.id", "orders-cluster",
                 "camel.cluster.k8s-leader.order", "5",
+                "camel.cluster.k8s-leader.group", "orders-app",
                 "camel.cluster.k8s-leader.namespace", MockApiServer.NAMESPACE,
                 "camel.cluster.k8s-leader.lease-duration", "4s",
                 "camel.cluster.k8s-leader.renewDeadline", "3s")).start();
@@ -80,6 +81,7 @@ class ClusterServicePropertiesTest {
         assertThat(services()).singleElement().satisfies(service -> {
             assertThat(service.getId()).isEqualTo("orders-cluster");
             assertThat(service.getOrder()).isEqualTo(5);
+            assertThat(service.getGroup()).isEqualTo("orders-app");
             assertThat(service.getConfiguration().getLeaseDuration()).isEqualTo("4s");
             assertThat(service.getConfiguration().getRenewDeadline()).isEqualTo("3s");
         });
@@ -87,6 +89,9 @@ class ClusterServicePropertiesTest {
         Lease lease = pods.api().lease("orders");
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("main-pod");
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(4);
+        await().atMost(Pods.PATIENCE).until(() -> pods.api().lease("orders-app-member-0") != null
+                                                   && "main-pod".equals(pods.api().lease("orders-app-member-0")
+                                                           .getSpec().getHolderIdentity()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -121,7 +126,8 @@ class ClusterServicePropertiesTest {
                 Arguments.of("order", "first", "camel.cluster.k8s-leader.order=first"),
                 Arguments.of("logging-level", "LOUD", "camel.cluster.k8s-leader.logging-level=LOUD"),
                 Arguments.of("lease-duration", "-5s", "leaseDuration=-5s"),
-                Arguments.of("renew-deadline", "20s", "renewDeadline=20s"));
+                Arguments.of("renew-deadline", "20s", "renewDeadline=20s"),
+                Arguments.of("group", "Orders", "group=Orders"));
     }
 
     @Test

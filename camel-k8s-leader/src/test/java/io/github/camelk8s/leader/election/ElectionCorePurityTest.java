@@ -35,7 +35,8 @@ class ElectionCorePurityTest {
             Pattern.compile("\\bnew Random\\b|ThreadLocalRandom"));
 
     @ParameterizedTest(name = "{0} is pure")
-    @ValueSource(strings = { "ElectionCore", "ElectionInput", "ElectionAction", "ElectionTimer", "LeaseRequest" })
+    @ValueSource(strings = { "ElectionCore", "ElectionInput", "ElectionAction", "ElectionTimer", "LeaseRequest",
+                             "MemberSlots" })
     void hasNoThreadsLocksIoOrClock(String type) throws IOException {
         String source = Files.readString(SOURCES.resolve(type + ".java"));
 
