@@ -155,15 +155,7 @@ public final class FailoverDemo {
      * {@link K8sLeaderRoutePolicy} that notes its work in the work log, and a route logging leadership events.
      */
     private Pod startPod(String name, String namespace) {
-        Pod pod = new Pod(name, clients.apply(name)).shutdownTimeout(Duration.ofSeconds(5));
-        K8sLeaderConfiguration options
-                = pod.context().getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).getConfiguration();
-        options.setNamespace(namespace);
-        options.setIdentity(name);
-        options.setLeaseDuration(TIMINGS.leaseDuration());
-        options.setRenewDeadline(TIMINGS.renewDeadline());
-        options.setRetryPeriod(TIMINGS.retryPeriod());
-        options.setRenewalInterval(TIMINGS.renewalInterval());
+        Pod pod = newPod(name, clients.apply(name), namespace);
         return pod.routes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -181,7 +173,21 @@ public final class FailoverDemo {
         }).start();
     }
 
-    private static void closeQuietly(Pod pod) {
+    /** A pod with its own client, named as its identity, on the demo's timings in {@code namespace}. */
+    static Pod newPod(String name, KubernetesClient client, String namespace) {
+        Pod pod = new Pod(name, client).shutdownTimeout(Duration.ofSeconds(5));
+        K8sLeaderConfiguration options
+                = pod.context().getComponent(K8sLeaderConstants.SCHEME, K8sLeaderComponent.class).getConfiguration();
+        options.setNamespace(namespace);
+        options.setIdentity(name);
+        options.setLeaseDuration(TIMINGS.leaseDuration());
+        options.setRenewDeadline(TIMINGS.renewDeadline());
+        options.setRetryPeriod(TIMINGS.retryPeriod());
+        options.setRenewalInterval(TIMINGS.renewalInterval());
+        return pod;
+    }
+
+    static void closeQuietly(Pod pod) {
         try {
             pod.close();
         } catch (RuntimeException e) {
