@@ -29,7 +29,7 @@ import static io.github.camelk8s.leader.election.VirtualTime.SECONDS;
  * @param until      where the run is cut short (Long.MAX_VALUE: at its natural end)
  */
 record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clientGo, List<Fault> generated,
-        int[] kept, long until) {
+        int[] kept, long until) implements SimulationInvariants.Bounds {
 
     /** 2026-06-01T00:00:00Z: the wall clocks' origin, before skew. */
     private static final long WALL_ORIGIN = Instant.parse("2026-06-01T00:00:00Z").getEpochSecond() * SECONDS;
@@ -341,7 +341,8 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         return Arrays.stream(kept).mapToObj(generated::get).toList();
     }
 
-    int processes() {
+    @Override
+    public int processes() {
         return pods.size() + (clientGo == null ? 0 : 1);
     }
 
@@ -349,32 +350,38 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         return process < pods.size() ? pods.get(process).config().identity() : clientGo.identity();
     }
 
-    long longestRequestTimeout() {
+    @Override
+    public long longestRequestTimeout() {
         long ours = pods.stream().mapToLong(PodSpec::requestTimeout).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.requestTimeout());
     }
 
     /** The longest term any holder writes (the Lease records whole seconds): what followers wait at most. */
-    long longestLeaseDurationWritten() {
+    @Override
+    public long longestLeaseDurationWritten() {
         long ours = pods.stream().mapToLong(PodSpec::leaseDurationWritten).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.leaseDuration());
     }
 
-    long longestRenewDeadline() {
+    @Override
+    public long longestRenewDeadline() {
         long ours = pods.stream().mapToLong(p -> p.config().renewDeadline().toNanos()).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.renewDeadline());
     }
 
-    long longestRetryPeriod() {
+    @Override
+    public long longestRetryPeriod() {
         long ours = pods.stream().mapToLong(p -> p.config().retryPeriod().toNanos()).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.retryPeriod());
     }
 
-    long longestRenewalInterval() {
+    @Override
+    public long longestRenewalInterval() {
         return pods.stream().mapToLong(p -> p.config().renewalInterval().toNanos()).max().orElseThrow();
     }
 
-    long longestStep() {
+    @Override
+    public long longestStep() {
         return pods.stream().mapToLong(PodSpec::stepDurationMax).max().orElseThrow();
     }
 
@@ -392,7 +399,8 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
     }
 
     /** The moment the last fault's effect is over and every process has started: liveness is judged from here. */
-    long quietAt() {
+    @Override
+    public long quietAt() {
         long quiet = pods.stream().mapToLong(PodSpec::startAt).max().orElseThrow();
         if (clientGo != null) {
             quiet = Math.max(quiet, clientGo.startAt());
@@ -461,7 +469,8 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
             text.append("  ").append(clientGo.describe()).append('\n');
         }
         for (int i : kept) {
-            text.append("  fault ").append(i).append(": ").append(generated.get(i).describe(this)).append('\n');
+            text.append("  fault ").append(i).append(": ").append(generated.get(i).describe(this::identity))
+                    .append('\n');
         }
         return text.toString();
     }

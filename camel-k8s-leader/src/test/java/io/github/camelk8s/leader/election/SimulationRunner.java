@@ -2,35 +2,60 @@ package io.github.camelk8s.leader.election;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs many schedules on a few threads, each thread its own seeds (thread t takes seeds first + t, first + t +
  * threads, ...): the runs share nothing, each is single-threaded and deterministic, so which thread ran a seed
- * never changes its verdict. Wall-clock time is read only to report throughput.
+ * never changes its verdict. Wall-clock time is read only to report throughput. Any kind of run will do: the
+ * election's ({@link Simulation}) or one with many Leases.
  */
 final class SimulationRunner {
 
-    /** What a batch of runs found: the schedules that failed, in seed order. */
-    record Summary(long schedules, List<Simulation.Result> failures, long events, long elapsedNanos) {
+    /** What a batch of runs found: the runs that failed, in seed order. */
+    record Summary<R>(long schedules, List<R> failures, long events, long elapsedNanos) {
         double perSecond() {
             return schedules * 1e9 / Math.max(1, elapsedNanos);
         }
     }
 
+    /** How to run the schedule of one seed, and what to read off its result. */
+    record Runs<R>(LongFunction<R> ofSeed, Predicate<R> failed, ToLongFunction<R> events) {
+    }
+
+    private record Failure<R>(long seed, R result) {
+    }
+
     private SimulationRunner() {
+    }
+
+    /** The election's schedules of a family, run with the given cores. */
+    static Runs<Simulation.Result> elections(Schedule.Family family,
+                                             Function<LeaderElectionConfig, ElectionCore> cores) {
+        return new Runs<>(seed -> Simulation.run(generate(family, seed), cores, 0), Simulation.Result::failed,
+                Simulation.Result::events);
+    }
+
+    static Summary<Simulation.Result> run(Schedule.Family family, long first, long count, int threads,
+                                          Function<LeaderElectionConfig, ElectionCore> cores, long every,
+                                          LongConsumer progress) {
+        return run(elections(family, cores), first, count, threads, every, progress);
     }
 
     /**
      * Runs the schedules of {@code count} seeds from {@code first}; {@code progress} hears the count done every
-     * {@code every} schedules (from any thread). At most {@code keep} failures are kept, the first by seed.
+     * {@code every} schedules (from any thread).
      */
-    static Summary run(Schedule.Family family, long first, long count, int threads,
-                       Function<LeaderElectionConfig, ElectionCore> cores, long every, LongConsumer progress) {
-        List<Simulation.Result> failures = Collections.synchronizedList(new ArrayList<>());
+    static <R> Summary<R> run(Runs<R> runs, long first, long count, int threads, long every, LongConsumer progress) {
+        List<Failure<R>> failures = Collections.synchronizedList(new ArrayList<>());
         List<Throwable> crashes = Collections.synchronizedList(new ArrayList<>());
         AtomicLong done = new AtomicLong();
         AtomicLong events = new AtomicLong();
@@ -41,10 +66,10 @@ final class SimulationRunner {
             Thread worker = new Thread(() -> {
                 long ownEvents = 0;
                 for (long i = offset; i < count; i += threads) {
-                    Simulation.Result result = Simulation.run(generate(family, first + i), cores, 0);
-                    ownEvents += result.events();
-                    if (result.failed()) {
-                        failures.add(result);
+                    R result = runs.ofSeed().apply(first + i);
+                    ownEvents += runs.events().applyAsLong(result);
+                    if (runs.failed().test(result)) {
+                        failures.add(new Failure<>(first + i, result));
                     }
                     long n = done.incrementAndGet();
                     if (every > 0 && n % every == 0) {
@@ -58,17 +83,21 @@ final class SimulationRunner {
             worker.start();
         }
         join(workers, crashes);
-        List<Simulation.Result> sorted = new ArrayList<>(failures);
-        sorted.sort((a, b) -> Long.compare(a.schedule().seed(), b.schedule().seed()));
-        return new Summary(count, sorted, events.get(), System.nanoTime() - started);
+        List<R> sorted = new ArrayList<>(failures).stream().sorted(Comparator.comparingLong(Failure::seed))
+                .map(Failure::result).toList();
+        return new Summary<>(count, sorted, events.get(), System.nanoTime() - started);
+    }
+
+    static long firstFailure(Schedule.Family family, long first, long budget, int threads,
+                             Function<LeaderElectionConfig, ElectionCore> cores) {
+        return firstFailure(first, budget, threads, seed -> Simulation.run(generate(family, seed), cores, 0).failed());
     }
 
     /**
      * The smallest index below {@code budget} whose schedule fails, or -1: found by {@code threads} threads that
      * each stop once past the best found so far, so the answer does not depend on their pace.
      */
-    static long firstFailure(Schedule.Family family, long first, long budget, int threads,
-                             Function<LeaderElectionConfig, ElectionCore> cores) {
+    static long firstFailure(long first, long budget, int threads, LongPredicate fails) {
         AtomicLong best = new AtomicLong(Long.MAX_VALUE);
         List<Throwable> crashes = Collections.synchronizedList(new ArrayList<>());
         List<Thread> workers = new ArrayList<>();
@@ -76,7 +105,7 @@ final class SimulationRunner {
             int offset = t;
             Thread worker = new Thread(() -> {
                 for (long i = offset; i < budget && i < best.get(); i += threads) {
-                    if (Simulation.run(generate(family, first + i), cores, 0).failed()) {
+                    if (fails.test(first + i)) {
                         long found = i;
                         best.accumulateAndGet(found, Math::min);
                         return;

@@ -61,8 +61,8 @@ class SimulationTest {
         int threads = Integer.getInteger("simulation.threads", 2);
         boolean progress = Boolean.getBoolean("simulation.progress");
         long started = System.nanoTime();
-        SimulationRunner.Summary summary = SimulationRunner.run(Schedule.Family.RANDOM, first, count, threads,
-                Simulation.REAL_CORE, progress ? 100_000 : 0, done -> System.out.printf(Locale.ROOT,
+        SimulationRunner.Summary<Simulation.Result> summary = SimulationRunner.run(Schedule.Family.RANDOM, first,
+                count, threads, Simulation.REAL_CORE, progress ? 100_000 : 0, done -> System.out.printf(Locale.ROOT,
                         "simulation: %d of %d schedules, %.0f/s%n", done, count,
                         done * 1e9 / (System.nanoTime() - started)));
         System.out.println("simulation: " + summary.schedules() + " schedules, " + summary.failures().size()
@@ -105,7 +105,7 @@ class SimulationTest {
     }
 
     /** The throughput, for sizing the default run (the verdict never depends on it). */
-    private static void writeThroughput(SimulationRunner.Summary summary, long first, int threads)
+    private static void writeThroughput(SimulationRunner.Summary<Simulation.Result> summary, long first, int threads)
             throws IOException {
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
