@@ -25,12 +25,20 @@ final class SimulatedCandidate extends SimulatedProcess {
     /** The current elector's lifetime, from its start to its stop; null before the first start and once dead. */
     Run run;
     private long restartAt = -1;
-    /** The member hosting this candidacy, told each ELECTED and LOST; null for a pod of its own. */
-    private LeadershipListener host;
+    /** The member hosting this candidacy; null for a pod of its own. */
+    private final Host host;
+    /** Whether it has a leader-only work loop at all. */
+    private final boolean working;
     /** Whether the work loop is scheduled (a hosted candidacy's loop ends with its elector). */
     private boolean stepping;
     /** Whether the hosting member wants this candidacy to compete. */
     private boolean wanted;
+
+    /** What a hosting member hears of its candidacy: each ELECTED and LOST, and each stop of an elector. */
+    interface Host extends LeadershipListener {
+        default void stopped() {
+        }
+    }
 
     /** One elector, from its start until it stopped or the process died. */
     final class Run implements LeadershipListener {
@@ -63,21 +71,20 @@ final class SimulatedCandidate extends SimulatedProcess {
     SimulatedCandidate(int index, Schedule.PodSpec spec, SimulatedElection election, SplittableRandom random) {
         this(index, spec, election,
                 new SimulatedClock(election.time(), spec.monotonicOffset(), spec.driftPpm(), spec.wallAtZero()),
-                random);
+                random, null, true);
     }
 
-    /** A candidacy of the member whose clock is {@code clock}; {@code host} hears its ELECTED and LOST. */
+    /**
+     * A candidacy of the member whose clock is {@code clock}, hosted by {@code host}. Without
+     * {@code leaderOnlyWork} it runs no work loop: a member slot's candidacy, which leads nothing but the slot.
+     */
     SimulatedCandidate(int index, Schedule.PodSpec spec, SimulatedElection election, SimulatedClock clock,
-                       SplittableRandom random, LeadershipListener host) {
-        this(index, spec, election, clock, random);
-        this.host = host;
-    }
-
-    private SimulatedCandidate(int index, Schedule.PodSpec spec, SimulatedElection election, SimulatedClock clock,
-                               SplittableRandom random) {
+                       SplittableRandom random, Host host, boolean leaderOnlyWork) {
         super(index, spec.config().identity(), clock, election.time(), random);
         this.spec = spec;
         this.election = election;
+        this.host = host;
+        this.working = leaderOnlyWork;
     }
 
     @Override
@@ -107,7 +114,7 @@ final class SimulatedCandidate extends SimulatedProcess {
         run = next;
         election.trace().line(identity, "start");
         next.elector.start();
-        if (first || host != null && !stepping) {
+        if (working && (first || host != null && !stepping)) {
             stepping = true;
             nextStep(false);
         }
@@ -151,6 +158,7 @@ final class SimulatedCandidate extends SimulatedProcess {
             at(Math.max(time.now(), restartAt), this::start);
             restartAt = -1;
         } else if (host != null && stopped == run) {
+            host.stopped();
             // the member may have wanted it back while it stopped: the next input starts a new elector if it still does
             at(time.now(), () -> {
                 if (wanted) {

@@ -15,7 +15,8 @@ final class Simulation {
 
     /** The core under test: the production one. */
     static final Function<LeaderElectionConfig, ElectionCore> REAL_CORE = ElectionCore::new;
-    private static final long FIRST_RESOURCE_VERSION = 1_000_000_000_000L;
+    /** Around where the API server's resourceVersions begin: far above what an etcd restore goes back to. */
+    static final long FIRST_RESOURCE_VERSION = 1_000_000_000_000L;
 
     /** How a run ended. */
     record Result(Schedule schedule, SimulationInvariants.Violation violation, long events, long endedAt,

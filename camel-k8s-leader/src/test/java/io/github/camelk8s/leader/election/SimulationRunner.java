@@ -1,9 +1,14 @@
 package io.github.camelk8s.leader.election;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -24,6 +29,17 @@ final class SimulationRunner {
     record Summary<R>(long schedules, List<R> failures, long events, long elapsedNanos) {
         double perSecond() {
             return schedules * 1e9 / Math.max(1, elapsedNanos);
+        }
+
+        /** Writes the throughput to {@code target/<file>}, for sizing the default run (no verdict depends on it). */
+        void writeThroughput(String file, long first, int threads) throws IOException {
+            Path target = Path.of("target");
+            if (Files.isDirectory(target)) {
+                Files.writeString(target.resolve(file), String.format(Locale.ROOT,
+                        "%d schedules from seed %d on %d threads in %.1f s: %.0f schedules/s, %.0f events/schedule, "
+                        + "%d violations%n", schedules, first, threads, elapsedNanos / 1e9, perSecond(),
+                        events / (double) schedules, failures.size()), StandardCharsets.UTF_8);
+            }
         }
     }
 
@@ -48,6 +64,27 @@ final class SimulationRunner {
                                           Function<LeaderElectionConfig, ElectionCore> cores, long every,
                                           LongConsumer progress) {
         return run(elections(family, cores), first, count, threads, every, progress);
+    }
+
+    /**
+     * The run of a simulation test as the build sets it: {@code <property>.schedules} schedules ({@code count} if
+     * unset) from seed {@code <property>.firstSeed} (1) on {@code simulation.threads} (2) threads, telling the count
+     * done every {@code every} schedules with {@code simulation.progress}. Prints one line, {@code <label>: N
+     * schedules, K violations}, and writes the throughput to {@code target/<property>-summary.txt}.
+     */
+    static <R> Summary<R> runAsConfigured(String label, String property, long count, long every, Runs<R> runs)
+            throws IOException {
+        long schedules = Long.getLong(property + ".schedules", count);
+        long first = Long.getLong(property + ".firstSeed", 1);
+        int threads = Integer.getInteger("simulation.threads", 2);
+        long started = System.nanoTime();
+        Summary<R> summary = run(runs, first, schedules, threads, Boolean.getBoolean("simulation.progress") ? every : 0,
+                done -> System.out.printf(Locale.ROOT, "%s: %d of %d schedules, %.0f/s%n", label, done, schedules,
+                        done * 1e9 / (System.nanoTime() - started)));
+        System.out.println(label + ": " + summary.schedules() + " schedules, " + summary.failures().size()
+                           + " violations");
+        summary.writeThroughput(property + "-summary.txt", first, threads);
+        return summary;
     }
 
     /**
