@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * The elector's event executor is this process's "event thread": what the driver hands it runs right after the
  * input that caused it, before the next input, the way a free thread would pick it up at once.
  * <p>
- * A simulated member of a group hosts one such candidacy per Lease: it shares the member's clock, and the member
+ * A {@link SimulatedMember} hosts one such candidacy per Lease: it shares the member's clock, and the member
  * starts and stops it as its rebalancing decides ({@link #compete()}, {@link #withdraw()}); its work loop runs
  * only while its elector does, and the member hears its ELECTED and LOST.
  */
