@@ -58,7 +58,17 @@ final class MemberSlots {
 
     /**
      * Takes in a version of a Lease seen at local time {@code nanos}; other Leases are ignored. A version that parses
-     * as older than the last one accepted for that slot is dropped (the watch may replay one), as the core does.
+     * as older than the last one accepted for that slot is dropped (the watch may replay one), as the core orders
+     * watch events, with two exceptions that an etcd restore needs, since after one every version carries a
+     * resourceVersion far below those seen before, for good:
+     * <ul>
+     * <li>a later term (more leaseTransitions: the count only grows), such as a released slot taken again;</li>
+     * <li>any version once the slot's holder has expired in this view: then the core, too, would write and read
+     * the Lease afresh.</li>
+     * </ul>
+     * Without them a member would drop every other out of its view after a restore and never see them again. The
+     * cost: a stale version replayed after its holder expired here keeps that holder a member for another
+     * leaseDuration.
      */
     void observed(String leaseName, LeaseRecord record, String resourceVersion, long nanos) {
         int slot = slotOf(leaseName);
@@ -66,7 +76,9 @@ final class MemberSlots {
             return;
         }
         Observed before = slots.get(slot);
-        if (before != null && isOlder(resourceVersion, before.resourceVersion())) {
+        if (before != null && isOlder(resourceVersion, before.resourceVersion())
+            && record.leaseTransitions() <= before.record().leaseTransitions()
+            && !(before.record().isHeld() && nanos - expiresAt(before) >= 0)) {
             return;
         }
         boolean unchanged = before != null && Objects.equals(before.record(), record);

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 final class ClientGoCandidate extends SimulatedProcess {
 
     private final Schedule.ClientGoSpec spec;
-    private final Simulation simulation;
+    private final SimulatedElection election;
     private final int leaseDurationSeconds;
     /** Leading by its own rules: from a successful acquisition until a renewal round fails or it is cancelled. */
     private boolean leading;
@@ -38,11 +38,11 @@ final class ClientGoCandidate extends SimulatedProcess {
     /** The Lease as the lock last read or wrote it: what an update is conditional on. */
     private LeaseSnapshot lastLease;
 
-    ClientGoCandidate(int index, Schedule.ClientGoSpec spec, Simulation simulation, SplittableRandom random) {
-        super(index, spec.identity(), new SimulatedClock(simulation.time, random.nextLong(), spec.driftPpm(),
-                spec.wallAtZero()), simulation.time, random);
+    ClientGoCandidate(int index, Schedule.ClientGoSpec spec, SimulatedElection election, SplittableRandom random) {
+        super(index, spec.identity(), new SimulatedClock(election.time(), random.nextLong(), spec.driftPpm(),
+                spec.wallAtZero()), election.time(), random);
         this.spec = spec;
-        this.simulation = simulation;
+        this.election = election;
         this.leaseDurationSeconds = (int) (spec.leaseDuration() / VirtualTime.SECONDS);
     }
 
@@ -64,7 +64,7 @@ final class ClientGoCandidate extends SimulatedProcess {
         observedRecord = null;
         observedWholeSeconds = null;
         lastLease = null;
-        simulation.trace.line(identity, "start");
+        election.trace().line(identity, "start");
         acquire(generation);
     }
 
@@ -73,7 +73,7 @@ final class ClientGoCandidate extends SimulatedProcess {
         if (!running) {
             return;
         }
-        simulation.trace.line(identity, "cancelled");
+        election.trace().line(identity, "cancelled");
         end();
         if (restartAt >= 0) {
             at(Math.max(time.now(), restartAt), this::start);
@@ -85,7 +85,7 @@ final class ClientGoCandidate extends SimulatedProcess {
         generation++;
         if (leading) {
             leading = false;
-            simulation.invariants.clientGoLeading(false);
+            election.invariants().clientGoLeading(false);
             if (spec.releaseOnCancel()) {
                 release();
             }
@@ -101,8 +101,8 @@ final class ClientGoCandidate extends SimulatedProcess {
         tryAcquireOrRenew(of, acquired -> {
             if (acquired) {
                 leading = true;
-                simulation.trace.line(identity, "started leading");
-                simulation.invariants.clientGoLeading(true);
+                election.trace().line(identity, "started leading");
+                election.invariants().clientGoLeading(true);
                 renewRound(of);
             } else {
                 long jittered = spec.retryPeriod() + (long) (spec.retryPeriod() * 1.2 * random.nextDouble());
@@ -120,7 +120,7 @@ final class ClientGoCandidate extends SimulatedProcess {
         int thisRound = ++round;
         later(spec.renewDeadline(), () -> {
             if (of == generation && thisRound == round) {
-                simulation.trace.line(identity, "failed to renew within renewDeadline: stopped leading");
+                election.trace().line(identity, "failed to renew within renewDeadline: stopped leading");
                 end();
                 // the program exits on lost leadership and is restarted
                 later(Schedule.between(random, 0, spec.retryPeriod()), this::start);
@@ -182,7 +182,7 @@ final class ClientGoCandidate extends SimulatedProcess {
     private void write(SimulatedRequest request, int of, Consumer<Boolean> done) {
         send(request, of, written -> {
             if (written.kind() == ApiAnswer.Kind.OK) {
-                simulation.invariants.clientGoWrote(request.version);
+                election.invariants().clientGoWrote(request.version);
                 lastLease = written.lease();
                 observe(request.record);
                 done.accept(true);
@@ -198,7 +198,7 @@ final class ClientGoCandidate extends SimulatedProcess {
         }
         Instant wall = clock.now();
         LeaseRecord released = new LeaseRecord("", 1, wall, wall, observedRecord.leaseTransitions());
-        simulation.network.send(new SimulatedRequest(this, SimulatedRequest.Verb.UPDATE, released,
+        election.network().send(new SimulatedRequest(this, SimulatedRequest.Verb.UPDATE, released,
                 lastLease.resourceVersion()), spec.requestTimeout(), answer -> {
                 });
     }
@@ -225,10 +225,10 @@ final class ClientGoCandidate extends SimulatedProcess {
     }
 
     private void send(SimulatedRequest request, int of, Consumer<ApiAnswer> answer) {
-        if (simulation.trace.on()) {
-            simulation.trace.line(identity, "send " + request.describe());
+        if (election.trace().on()) {
+            election.trace().line(identity, "send " + request.describe());
         }
-        simulation.network.send(request, spec.requestTimeout(), a -> {
+        election.network().send(request, spec.requestTimeout(), a -> {
             if (of == generation) {
                 answer.accept(a);
             }

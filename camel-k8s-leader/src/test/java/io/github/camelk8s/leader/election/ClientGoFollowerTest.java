@@ -58,8 +58,8 @@ class ClientGoFollowerTest {
     }
 
     private static void assertWaits(Schedule.Family family) {
-        SimulationRunner.Summary summary = SimulationRunner.run(family, 1, SCHEDULES, 2, Simulation.REAL_CORE, 0,
-                done -> {
+        SimulationRunner.Summary<Simulation.Result> summary = SimulationRunner.run(family, 1, SCHEDULES, 2,
+                Simulation.REAL_CORE, 0, done -> {
                 });
         assertThat(summary.failures().stream().map(f -> f.schedule().key() + " " + f.violation().describe()))
                 .isEmpty();

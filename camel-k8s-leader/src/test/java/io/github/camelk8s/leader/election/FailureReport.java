@@ -12,6 +12,11 @@ final class FailureReport {
 
     static final int TRACE_LINES = 60;
 
+    /** One failing run as the report shows it. */
+    record Shown(String key, SimulationInvariants.Violation violation, String description, String trace,
+            String replay) {
+    }
+
     private FailureReport() {
     }
 
@@ -21,14 +26,22 @@ final class FailureReport {
         Simulation.Result traced = Simulation.run(failing.schedule(), cores, TRACE_LINES);
         Simulation.Result shrunk = Shrinker.shrink(failing, cores);
         Simulation.Result shrunkTraced = Simulation.run(shrunk.schedule(), cores, TRACE_LINES);
-        return "violation in schedule " + failing.schedule().key() + " " + failing.violation().describe() + "\n"
-               + failing.schedule().describe()
-               + "last " + TRACE_LINES + " events:\n" + traced.trace() + "\n"
-               + "replay: " + command(failing.schedule(), mutant) + "\n"
-               + "smallest failing schedule: " + shrunk.violation().describe() + "\n"
-               + shrunk.schedule().describe()
-               + "last " + TRACE_LINES + " events:\n" + shrunkTraced.trace() + "\n"
-               + "replay: " + command(shrunk.schedule(), mutant) + "\n";
+        return text(new Shown(failing.schedule().key(), failing.violation(), failing.schedule().describe(),
+                        traced.trace(), command(failing.schedule(), mutant)),
+                new Shown(shrunk.schedule().key(), shrunk.violation(), shrunk.schedule().describe(),
+                        shrunkTraced.trace(), command(shrunk.schedule(), mutant)));
+    }
+
+    /** The report of a failing run and of the smallest failing one found from it. */
+    static String text(Shown failing, Shown smallest) {
+        return "violation in schedule " + failing.key() + " " + failing.violation().describe() + "\n"
+               + failing.description()
+               + "last " + TRACE_LINES + " events:\n" + failing.trace() + "\n"
+               + "replay: " + failing.replay() + "\n"
+               + "smallest failing schedule: " + smallest.violation().describe() + "\n"
+               + smallest.description()
+               + "last " + TRACE_LINES + " events:\n" + smallest.trace() + "\n"
+               + "replay: " + smallest.replay() + "\n";
     }
 
     static String command(Schedule schedule, CoreMutants mutant) {

@@ -1,5 +1,7 @@
 package io.github.camelk8s.leader.election;
 
+import java.util.function.IntFunction;
+
 /**
  * One fault of a {@link Schedule}: what goes wrong, to whom, and when. Link faults hold from {@code start} to
  * {@code end}; the others happen at {@code start} and their effect lasts until {@code end} (a restart, the end of a
@@ -61,8 +63,9 @@ record Fault(Kind kind, int target, long start, long end, long magnitude) {
         return target == EVERYONE || target == process;
     }
 
-    String describe(Schedule schedule) {
-        String who = target == EVERYONE ? "everyone" : schedule.identity(target);
+    /** One line, naming the target by {@code identity} (of a process index). */
+    String describe(IntFunction<String> identity) {
+        String who = target == EVERYONE ? "everyone" : identity.apply(target);
         String what = switch (kind) {
             case FLAKY -> " p=" + magnitude / 10.0 + "%";
             case SLOW, WATCH_LAG, STALE_READS -> " up to " + Schedule.format(magnitude);

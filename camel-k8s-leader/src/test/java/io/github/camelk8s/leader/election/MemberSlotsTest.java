@@ -95,6 +95,34 @@ class MemberSlotsTest {
     }
 
     @Test
+    void anOlderVersionFromTheWatchIsIgnoredWhileTheSlotIsValid() {
+        slots.observed("shop-member-0", heldBy("pod-a", 2), "7", 0);
+        slots.observed("shop-member-0", heldBy("pod-a", 1), "6", SECOND);
+
+        assertThat(slots.members(LEASE_DURATION - 1)).containsExactly("pod-a");
+        assertThat(slots.members(LEASE_DURATION)).isEmpty();
+    }
+
+    @Test
+    void afterAnEtcdRestoreALaterTermIsTakenThoughItsResourceVersionIsLower() {
+        slots.observed("shop-member-0", released(), "7000", 0);
+        slots.observed("shop-member-0", new LeaseRecord("pod-b", 3, T0, T0, 1), "7", SECOND);
+
+        assertThat(slots.members(SECOND)).containsExactly("pod-b");
+    }
+
+    @Test
+    void afterAnEtcdRestoreTheRenewalsOfAMemberAreTakenOnceItsLastVersionHasExpiredHere() {
+        slots.observed("shop-member-0", heldBy("pod-a", 0), "7000", 0);
+        slots.observed("shop-member-0", heldBy("pod-a", 1), "7", SECOND);
+        slots.observed("shop-member-0", heldBy("pod-a", 3), "8", LEASE_DURATION);
+
+        assertThat(slots.members(LEASE_DURATION + SECOND)).containsExactly("pod-a");
+        slots.observed("shop-member-0", heldBy("pod-a", 4), "9", LEASE_DURATION + SECOND);
+        assertThat(slots.nextExpiry(LEASE_DURATION + SECOND)).isEqualTo(2 * LEASE_DURATION + SECOND);
+    }
+
+    @Test
     void aHeldRecordWithoutADurationLastsTheObserversOwnLeaseDuration() {
         slots.observed("shop-member-0", new LeaseRecord("pod-a", 0, T0, T0, 0), "1", 0);
 

@@ -1,12 +1,8 @@
 package io.github.camelk8s.leader.election;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -45,14 +41,6 @@ class MutantsTest {
 
     @AfterAll
     static void summary() throws IOException {
-        System.out.println("mutants: " + CAUGHT.size() + " of " + AFTER.size() + " caught");
-        Path target = Path.of("target");
-        if (Files.isDirectory(target)) {
-            Files.writeString(target.resolve("simulation-mutants.txt"), AFTER.entrySet().stream()
-                    .map(e -> e.getKey() + ": " + (e.getValue() < 0 ? "survived " + BUDGET + " schedules"
-                            : "caught after " + (e.getValue() + 1) + " schedule(s), by seed "
-                              + (FIRST_SEED + e.getValue()) + ": " + CAUGHT.get(e.getKey()).describe()))
-                    .collect(Collectors.joining("\n", "", "\n")), StandardCharsets.UTF_8);
-        }
+        MutantsSummary.tell("mutants", "simulation-mutants.txt", AFTER, CAUGHT, BUDGET, FIRST_SEED);
     }
 }

@@ -29,7 +29,7 @@ import static io.github.camelk8s.leader.election.VirtualTime.SECONDS;
  * @param until      where the run is cut short (Long.MAX_VALUE: at its natural end)
  */
 record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clientGo, List<Fault> generated,
-        int[] kept, long until) {
+        int[] kept, long until) implements SimulationInvariants.Bounds {
 
     /** 2026-06-01T00:00:00Z: the wall clocks' origin, before skew. */
     private static final long WALL_ORIGIN = Instant.parse("2026-06-01T00:00:00Z").getEpochSecond() * SECONDS;
@@ -123,8 +123,7 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         int n = 2 + random.nextInt((int) MAX_CANDIDATES - 1);
         boolean withClientGo = random.nextInt(4) == 0;
         boolean mixed = random.nextInt(4) == 0;
-        long leaseDuration = random.nextInt(4) == 0 ? (1 + random.nextInt(4)) * SECONDS
-                : between(random, 1000, 4000) / 10 * 10 * MILLIS;
+        long leaseDuration = leaseDuration(random);
         if (withClientGo) {
             // room for the margins its one-second view needs
             leaseDuration = Math.max(leaseDuration, 3 * SECONDS);
@@ -141,13 +140,19 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         return new Schedule(Family.RANDOM, seed, List.copyOf(pods), clientGo, faults, all(faults), Long.MAX_VALUE);
     }
 
+    /** 1 to 4 s: now and then whole seconds, mostly not (the Lease records whole seconds, rounded up). */
+    static long leaseDuration(SplittableRandom random) {
+        return random.nextInt(4) == 0 ? (1 + random.nextInt(4)) * SECONDS
+                : between(random, 1000, 4000) / 10 * 10 * MILLIS;
+    }
+
     /**
      * Our timings. With a client-go candidate in the election they are the ones its one-second view of the record
      * tolerates: leaseDuration - renewDeadline above 1 s plus the drift allowance, or every write of a leader at
      * least 1 s after its last (renewalInterval and retryPeriod, which paces the retry of a failed renewal, at 1 s
      * or more).
      */
-    private static PodSpec pod(SplittableRandom random, int index, long leaseDuration, boolean clientGoSafe) {
+    static PodSpec pod(SplittableRandom random, int index, long leaseDuration, boolean clientGoSafe) {
         long margin = driftAllowance(leaseDuration);
         long renewDeadline = between(random, leaseDuration * 45 / 100, leaseDuration - margin);
         long renewalInterval = between(random, Math.max(10 * MILLIS, renewDeadline / 10), renewDeadline / 2);
@@ -222,16 +227,8 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
             long span = between(random, 50 * MILLIS, 3 * ld / 2);
             int anyone = random.nextInt(5) == 0 ? Fault.EVERYONE : random.nextInt(processes);
             Fault fault = switch (kind) {
-                case PAUSE -> new Fault(kind, pod, start, start + (random.nextBoolean()
-                        ? between(random, 5 * MILLIS, ld) : between(random, ld, 2 * ld)), 0);
-                case CUT, BLACK_HOLE -> new Fault(kind, anyone, start, start + span, 0);
-                case FLAKY -> new Fault(kind, anyone, start, start + span, between(random, 200, 1000));
-                case SLOW -> new Fault(kind, anyone, start, start + span, between(random, 5 * MILLIS, ld * 3 / 2));
-                case WATCH_DROP -> new Fault(kind, pod, start, start + span, 0);
-                case WATCH_LAG -> new Fault(kind, random.nextBoolean() ? pod : Fault.EVERYONE, start, start + span,
-                        between(random, 50 * MILLIS, ld));
-                case STALE_READS -> new Fault(kind, Fault.EVERYONE, start, start + span,
-                        between(random, 10 * MILLIS, ld));
+                case PAUSE, CUT, BLACK_HOLE, FLAKY, SLOW, WATCH_DROP, WATCH_LAG, STALE_READS ->
+                        pauseOrLinkFault(kind, random, pod, anyone, start, span, ld);
                 case RESOURCE_VERSION_RESET -> resets++ < 2 ? new Fault(kind, Fault.EVERYONE, start, start, 0) : null;
                 case HAND_DELETE -> deletable ? new Fault(kind, Fault.EVERYONE, start, start, 0) : null;
                 case WALL_JUMP -> new Fault(kind, pod, start, start, clientGo != null
@@ -255,8 +252,32 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         return List.copyOf(faults);
     }
 
+    /**
+     * The faults drawn alike in every family of schedules: a pause of {@code pod} for up to twice {@code ld}, and the
+     * link faults of {@code anyone} (a process, or everyone) for {@code span}, with their magnitudes.
+     */
+    static Fault pauseOrLinkFault(Fault.Kind kind, SplittableRandom random, int pod, int anyone, long start, long span,
+                                  long ld) {
+        return switch (kind) {
+            case PAUSE -> new Fault(kind, pod, start, start + (random.nextBoolean()
+                    ? between(random, 5 * MILLIS, ld) : between(random, ld, 2 * ld)), 0);
+            case CUT, BLACK_HOLE -> new Fault(kind, anyone, start, start + span, 0);
+            case FLAKY -> new Fault(kind, anyone, start, start + span, between(random, 200, 1000));
+            case SLOW -> new Fault(kind, anyone, start, start + span, between(random, 5 * MILLIS, ld * 3 / 2));
+            case WATCH_DROP -> new Fault(kind, pod, start, start + span, 0);
+            case WATCH_LAG -> new Fault(kind, random.nextBoolean() ? pod : Fault.EVERYONE, start, start + span,
+                    between(random, 50 * MILLIS, ld));
+            case STALE_READS -> new Fault(kind, Fault.EVERYONE, start, start + span, between(random, 10 * MILLIS, ld));
+            default -> throw new IllegalArgumentException(kind + " is neither a pause nor a link fault");
+        };
+    }
+
     private static Fault.Kind kind(SplittableRandom random) {
-        int[] weights = { 12, 10, 8, 12, 10, 8, 6, 6, 3, 3, 4, 8, 5, 6 };
+        return kind(random, new int[] { 12, 10, 8, 12, 10, 8, 6, 6, 3, 3, 4, 8, 5, 6 });
+    }
+
+    /** A kind of fault, each drawn with its weight, in the order of {@link Fault.Kind}. */
+    static Fault.Kind kind(SplittableRandom random, int[] weights) {
         int pick = random.nextInt(Arrays.stream(weights).sum());
         for (int i = 0; i < weights.length; i++) {
             pick -= weights[i];
@@ -341,7 +362,8 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         return Arrays.stream(kept).mapToObj(generated::get).toList();
     }
 
-    int processes() {
+    @Override
+    public int processes() {
         return pods.size() + (clientGo == null ? 0 : 1);
     }
 
@@ -349,32 +371,38 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         return process < pods.size() ? pods.get(process).config().identity() : clientGo.identity();
     }
 
-    long longestRequestTimeout() {
+    @Override
+    public long longestRequestTimeout() {
         long ours = pods.stream().mapToLong(PodSpec::requestTimeout).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.requestTimeout());
     }
 
     /** The longest term any holder writes (the Lease records whole seconds): what followers wait at most. */
-    long longestLeaseDurationWritten() {
+    @Override
+    public long longestLeaseDurationWritten() {
         long ours = pods.stream().mapToLong(PodSpec::leaseDurationWritten).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.leaseDuration());
     }
 
-    long longestRenewDeadline() {
+    @Override
+    public long longestRenewDeadline() {
         long ours = pods.stream().mapToLong(p -> p.config().renewDeadline().toNanos()).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.renewDeadline());
     }
 
-    long longestRetryPeriod() {
+    @Override
+    public long longestRetryPeriod() {
         long ours = pods.stream().mapToLong(p -> p.config().retryPeriod().toNanos()).max().orElseThrow();
         return clientGo == null ? ours : Math.max(ours, clientGo.retryPeriod());
     }
 
-    long longestRenewalInterval() {
+    @Override
+    public long longestRenewalInterval() {
         return pods.stream().mapToLong(p -> p.config().renewalInterval().toNanos()).max().orElseThrow();
     }
 
-    long longestStep() {
+    @Override
+    public long longestStep() {
         return pods.stream().mapToLong(PodSpec::stepDurationMax).max().orElseThrow();
     }
 
@@ -388,11 +416,17 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
 
     /** When the fault's effect is over: the end of a link fault, a pause or a yield, a restart, a restore noticed. */
     long effectEnd(Fault fault) {
-        return fault.kind() == Fault.Kind.RESOURCE_VERSION_RESET ? fault.start() + restoreEffect() : fault.end();
+        return effectEnd(fault, restoreEffect());
+    }
+
+    /** As {@link #effectEnd(Fault)}, where a view may stay stale for {@code restoreEffect} after an etcd restore. */
+    static long effectEnd(Fault fault, long restoreEffect) {
+        return fault.kind() == Fault.Kind.RESOURCE_VERSION_RESET ? fault.start() + restoreEffect : fault.end();
     }
 
     /** The moment the last fault's effect is over and every process has started: liveness is judged from here. */
-    long quietAt() {
+    @Override
+    public long quietAt() {
         long quiet = pods.stream().mapToLong(PodSpec::startAt).max().orElseThrow();
         if (clientGo != null) {
             quiet = Math.max(quiet, clientGo.startAt());
@@ -461,7 +495,8 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
             text.append("  ").append(clientGo.describe()).append('\n');
         }
         for (int i : kept) {
-            text.append("  fault ").append(i).append(": ").append(generated.get(i).describe(this)).append('\n');
+            text.append("  fault ").append(i).append(": ").append(generated.get(i).describe(this::identity))
+                    .append('\n');
         }
         return text.toString();
     }

@@ -12,15 +12,33 @@ import java.util.SplittableRandom;
  * <p>
  * The elector's event executor is this process's "event thread": what the driver hands it runs right after the
  * input that caused it, before the next input, the way a free thread would pick it up at once.
+ * <p>
+ * A {@link SimulatedMember} hosts one such candidacy per Lease: it shares the member's clock, and the member
+ * starts and stops it as its rebalancing decides ({@link #compete()}, {@link #withdraw()}); its work loop runs
+ * only while its elector does, and the member hears its ELECTED and LOST.
  */
 final class SimulatedCandidate extends SimulatedProcess {
 
     final Schedule.PodSpec spec;
-    private final Simulation simulation;
+    private final SimulatedElection election;
     private final ArrayDeque<Runnable> eventThread = new ArrayDeque<>();
     /** The current elector's lifetime, from its start to its stop; null before the first start and once dead. */
     Run run;
     private long restartAt = -1;
+    /** The member hosting this candidacy; null for a pod of its own. */
+    private final Host host;
+    /** Whether it has a leader-only work loop at all. */
+    private final boolean working;
+    /** Whether the work loop is scheduled (a hosted candidacy's loop ends with its elector). */
+    private boolean stepping;
+    /** Whether the hosting member wants this candidacy to compete. */
+    private boolean wanted;
+
+    /** What a hosting member hears of its candidacy: each ELECTED and LOST, and each stop of an elector. */
+    interface Host extends LeadershipListener {
+        default void stopped() {
+        }
+    }
 
     /** One elector, from its start until it stopped or the process died. */
     final class Run implements LeadershipListener {
@@ -41,21 +59,32 @@ final class SimulatedCandidate extends SimulatedProcess {
 
         @Override
         public void elected(LeaseRecord record) {
-            simulation.invariants.elected(standing);
+            election.invariants().elected(standing);
         }
 
         @Override
         public void lost(LeaseRecord lastKnown) {
-            simulation.invariants.lost(standing);
+            election.invariants().lost(standing);
         }
     }
 
-    SimulatedCandidate(int index, Schedule.PodSpec spec, Simulation simulation, SplittableRandom random) {
-        super(index, spec.config().identity(),
-                new SimulatedClock(simulation.time, spec.monotonicOffset(), spec.driftPpm(), spec.wallAtZero()),
-                simulation.time, random);
+    SimulatedCandidate(int index, Schedule.PodSpec spec, SimulatedElection election, SplittableRandom random) {
+        this(index, spec, election,
+                new SimulatedClock(election.time(), spec.monotonicOffset(), spec.driftPpm(), spec.wallAtZero()),
+                random, null, true);
+    }
+
+    /**
+     * A candidacy of the member whose clock is {@code clock}, hosted by {@code host}. Without
+     * {@code leaderOnlyWork} it runs no work loop: a member slot's candidacy, which leads nothing but the slot.
+     */
+    SimulatedCandidate(int index, Schedule.PodSpec spec, SimulatedElection election, SimulatedClock clock,
+                       SplittableRandom random, Host host, boolean leaderOnlyWork) {
+        super(index, spec.config().identity(), clock, election.time(), random);
         this.spec = spec;
-        this.simulation = simulation;
+        this.election = election;
+        this.host = host;
+        this.working = leaderOnlyWork;
     }
 
     @Override
@@ -72,18 +101,41 @@ final class SimulatedCandidate extends SimulatedProcess {
         }
         boolean first = run == null;
         LeaderElectionConfig config = spec.config();
-        SimulationInvariants.Standing standing = simulation.invariants.started(this, config);
-        SimulatedWatch watch = new SimulatedWatch(this, simulation.server, simulation.network, simulation.trace);
+        SimulationInvariants.Standing standing = election.invariants().started(this, config);
+        SimulatedWatch watch = new SimulatedWatch(this, election.server(), election.network(), election.trace());
         Run next = new Run(standing, watch);
         ElectionScheduler scheduler = (task, delay) -> at(time.now() + clock.virtualDelay(delay), task);
-        next.elector = new LeaseElector(config, simulation.core(config), new SimulatedLeaseStore(this, standing,
-                simulation, spec.requestTimeout()), watch, clock, scheduler, eventThread::add, () -> stopped(next));
+        next.elector = new LeaseElector(config, election.core(config), new SimulatedLeaseStore(this, standing,
+                election, spec.requestTimeout()), watch, clock, scheduler, eventThread::add, () -> stopped(next));
         next.elector.addListener(next);
+        if (host != null) {
+            next.elector.addListener(host);
+        }
         run = next;
-        simulation.trace.line(identity, "start");
+        election.trace().line(identity, "start");
         next.elector.start();
-        if (first) {
+        if (working && (first || host != null && !stepping)) {
+            stepping = true;
             nextStep(false);
+        }
+    }
+
+    /**
+     * Competes from now on, as the hosting member asks: starts an elector unless one is competing already; while
+     * the last one is still stopping (its release not yet written), a new one starts once it has stopped.
+     */
+    void compete() {
+        wanted = true;
+        if (run == null || run.stopped) {
+            start();
+        }
+    }
+
+    /** Stops competing, as the hosting member asks: the elector stops, releasing the Lease if it leads it. */
+    void withdraw() {
+        wanted = false;
+        if (run != null && run.isCompeting()) {
+            stop(-1);
         }
     }
 
@@ -94,17 +146,25 @@ final class SimulatedCandidate extends SimulatedProcess {
         }
         run.stopRequested = true;
         this.restartAt = restartAt;
-        simulation.trace.line(identity, "stop requested");
+        election.trace().line(identity, "stop requested");
         run.elector.requestStop();
     }
 
     private void stopped(Run stopped) {
         stopped.stopped = true;
-        simulation.invariants.stopped(stopped.standing);
-        simulation.trace.line(identity, "stopped");
+        election.invariants().stopped(stopped.standing);
+        election.trace().line(identity, "stopped");
         if (restartAt >= 0 && stopped == run) {
             at(Math.max(time.now(), restartAt), this::start);
             restartAt = -1;
+        } else if (host != null && stopped == run) {
+            host.stopped();
+            // the member may have wanted it back while it stopped: the next input starts a new elector if it still does
+            at(time.now(), () -> {
+                if (wanted) {
+                    start();
+                }
+            });
         }
     }
 
@@ -116,9 +176,11 @@ final class SimulatedCandidate extends SimulatedProcess {
         die();
         eventThread.clear();
         run.watch.close();
-        simulation.invariants.crashed(run.standing);
-        simulation.trace.line(identity, "crashed");
+        election.invariants().crashed(run.standing);
+        election.trace().line(identity, "crashed");
         run = null;
+        stepping = false;
+        wanted = false;
         this.restartAt = -1;
         if (restartAt >= 0) {
             at(restartAt, this::start);
@@ -127,7 +189,7 @@ final class SimulatedCandidate extends SimulatedProcess {
 
     void yieldFor(long nanos) {
         if (run != null && run.isCompeting()) {
-            simulation.trace.line(identity, "yields for " + Schedule.format(nanos));
+            election.trace().line(identity, "yields for " + Schedule.format(nanos));
             try {
                 run.elector.yieldLeadership(Duration.ofNanos(nanos));
             } catch (IllegalStateException notRunning) {
@@ -151,12 +213,17 @@ final class SimulatedCandidate extends SimulatedProcess {
 
     private void tryStep() {
         Run current = run;
+        if (host != null && (current == null || current.stopped)) {
+            // a hosted candidacy's loop ends with its elector; the next start begins another
+            stepping = false;
+            return;
+        }
         boolean began = false;
         if (current != null && !current.stopped) {
             began = current.elector.tryBeginStep();
-            simulation.invariants.stepAttempted(current.standing, began);
+            election.invariants().stepAttempted(current.standing, began);
             if (began) {
-                simulation.trace.line(identity, "step begins");
+                election.trace().line(identity, "step begins");
                 at(time.now() + Schedule.between(random, 0, spec.stepDurationMax()), () -> endStep(current));
             }
         }
@@ -164,8 +231,8 @@ final class SimulatedCandidate extends SimulatedProcess {
     }
 
     private void endStep(Run stepOf) {
-        simulation.invariants.stepEnded(stepOf.standing);
-        simulation.trace.line(identity, "step ends");
+        election.invariants().stepEnded(stepOf.standing);
+        election.trace().line(identity, "step ends");
         stepOf.elector.endStep();
     }
 }

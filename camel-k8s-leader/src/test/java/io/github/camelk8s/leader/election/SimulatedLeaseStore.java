@@ -18,13 +18,13 @@ final class SimulatedLeaseStore implements LeaseStore {
     private final Trace trace;
     private final long requestTimeout;
 
-    SimulatedLeaseStore(SimulatedProcess process, SimulationInvariants.Standing standing, Simulation simulation,
+    SimulatedLeaseStore(SimulatedProcess process, SimulationInvariants.Standing standing, SimulatedElection election,
                         long requestTimeout) {
         this.process = process;
         this.standing = standing;
-        this.network = simulation.network;
-        this.invariants = simulation.invariants;
-        this.trace = simulation.trace;
+        this.network = election.network();
+        this.invariants = election.invariants();
+        this.trace = election.trace();
         this.requestTimeout = requestTimeout;
     }
 

@@ -15,7 +15,8 @@ final class Simulation {
 
     /** The core under test: the production one. */
     static final Function<LeaderElectionConfig, ElectionCore> REAL_CORE = ElectionCore::new;
-    private static final long FIRST_RESOURCE_VERSION = 1_000_000_000_000L;
+    /** Around where the API server's resourceVersions begin: far above what an etcd restore goes back to. */
+    static final long FIRST_RESOURCE_VERSION = 1_000_000_000_000L;
 
     /** How a run ended. */
     record Result(Schedule schedule, SimulationInvariants.Violation violation, long events, long endedAt,
@@ -34,32 +35,27 @@ final class Simulation {
     final SimulatedNetwork network;
     private final List<SimulatedCandidate> pods = new ArrayList<>();
     private final ClientGoCandidate clientGo;
-    private final Function<LeaderElectionConfig, ElectionCore> cores;
 
     private Simulation(Schedule schedule, Function<LeaderElectionConfig, ElectionCore> cores, int traceLines) {
         this.schedule = schedule;
-        this.cores = cores;
         this.trace = traceLines > 0 ? new Trace(time, traceLines) : Trace.OFF;
         this.random = schedule.runtimeRandom();
         this.invariants = new SimulationInvariants(time, schedule, trace);
         this.server = new SimulatedApiServer(time, invariants, trace,
                 FIRST_RESOURCE_VERSION + random.nextLong(FIRST_RESOURCE_VERSION));
         this.network = new SimulatedNetwork(time, random, server);
+        SimulatedElection election = new SimulatedElection(time, trace, invariants, server, network, cores);
         for (int i = 0; i < schedule.pods().size(); i++) {
-            pods.add(new SimulatedCandidate(i, schedule.pods().get(i), this, random));
+            pods.add(new SimulatedCandidate(i, schedule.pods().get(i), election, random));
         }
         this.clientGo = schedule.clientGo() == null ? null
-                : new ClientGoCandidate(pods.size(), schedule.clientGo(), this, random);
+                : new ClientGoCandidate(pods.size(), schedule.clientGo(), election, random);
         invariants.attach(List.copyOf(pods), clientGo, network);
     }
 
     /** Runs {@code schedule} with the given cores, keeping the last {@code traceLines} lines of its trace. */
     static Result run(Schedule schedule, Function<LeaderElectionConfig, ElectionCore> cores, int traceLines) {
         return new Simulation(schedule, cores, traceLines).run();
-    }
-
-    ElectionCore core(LeaderElectionConfig config) {
-        return cores == REAL_CORE && trace.on() ? new TracingCore(config, trace) : cores.apply(config);
     }
 
     private Result run() {
@@ -93,7 +89,7 @@ final class Simulation {
         network.begin(fault);
         invariants.disturbed(fault);
         if (trace.on()) {
-            trace.line("fault", "begins: " + fault.describe(schedule));
+            trace.line("fault", "begins: " + fault.describe(schedule::identity));
         }
         long restart = fault.end() > fault.start() ? fault.end() : -1;
         switch (fault.kind()) {
@@ -125,7 +121,7 @@ final class Simulation {
         network.end(fault);
         invariants.disturbed(fault);
         if (trace.on()) {
-            trace.line("fault", "ends: " + fault.describe(schedule));
+            trace.line("fault", "ends: " + fault.describe(schedule::identity));
         }
         if (fault.kind() == Fault.Kind.PAUSE) {
             pods.get(fault.target()).resume();

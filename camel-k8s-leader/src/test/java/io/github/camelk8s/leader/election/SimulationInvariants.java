@@ -54,6 +54,33 @@ final class SimulationInvariants {
     static final long HANDOVER = SimulatedNetwork.WATCH_LAG_MAX + 4 * SimulatedNetwork.LATENCY_MAX
                                  + 20 * VirtualTime.MILLIS;
 
+    /**
+     * What the bounds of the rules are made of: the longest timings among the election's candidates, how many
+     * processes there are, and when the faults' effects are over. A {@link Schedule} is one; a rebalancing run,
+     * whose candidates on each Lease are its members, is another.
+     */
+    interface Bounds {
+        /** When the faults' effects are over and every process has started. */
+        long quietAt();
+
+        /** How many processes the faults may target, numbered from 0. */
+        int processes();
+
+        long longestRequestTimeout();
+
+        long longestRenewDeadline();
+
+        /** The longest term any holder writes (whole seconds): what followers wait at most. */
+        long longestLeaseDurationWritten();
+
+        long longestRetryPeriod();
+
+        long longestRenewalInterval();
+
+        /** The longest a leader-only step takes. */
+        long longestStep();
+    }
+
     /** A rule broken, when and how. */
     record Violation(String rule, long at, String message) {
         String describe() {
@@ -103,7 +130,6 @@ final class SimulationInvariants {
     }
 
     private final VirtualTime time;
-    private final Schedule schedule;
     private final Trace trace;
     private final Map<String, Holder> holders = new HashMap<>();
     private final long[] lastLifecycleAt;
@@ -130,9 +156,8 @@ final class SimulationInvariants {
     private long lastAcquisitionAt = Long.MIN_VALUE;
     private long lastOtherDisturbanceAt = Long.MIN_VALUE;
 
-    SimulationInvariants(VirtualTime time, Schedule schedule, Trace trace) {
+    SimulationInvariants(VirtualTime time, Bounds schedule, Trace trace) {
         this.time = time;
-        this.schedule = schedule;
         this.trace = trace;
         this.quietAt = schedule.quietAt();
         // a request sent during a fault may still land this long after it (hanging past the timeout)

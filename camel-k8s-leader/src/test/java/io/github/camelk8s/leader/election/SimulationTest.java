@@ -1,10 +1,6 @@
 package io.github.camelk8s.leader.election;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -56,18 +52,9 @@ class SimulationTest {
             replay(Schedule.parse(replay));
             return;
         }
-        long count = Long.getLong("simulation.schedules", 100_000);
-        long first = Long.getLong("simulation.firstSeed", 1);
-        int threads = Integer.getInteger("simulation.threads", 2);
-        boolean progress = Boolean.getBoolean("simulation.progress");
-        long started = System.nanoTime();
-        SimulationRunner.Summary summary = SimulationRunner.run(Schedule.Family.RANDOM, first, count, threads,
-                Simulation.REAL_CORE, progress ? 100_000 : 0, done -> System.out.printf(Locale.ROOT,
-                        "simulation: %d of %d schedules, %.0f/s%n", done, count,
-                        done * 1e9 / (System.nanoTime() - started)));
-        System.out.println("simulation: " + summary.schedules() + " schedules, " + summary.failures().size()
-                           + " violations");
-        writeThroughput(summary, first, threads);
+        SimulationRunner.Summary<Simulation.Result> summary = SimulationRunner.runAsConfigured("simulation",
+                "simulation", 100_000, 100_000,
+                SimulationRunner.elections(Schedule.Family.RANDOM, Simulation.REAL_CORE));
         summary.failures().stream().limit(3).forEach(f -> System.out.println(FailureReport.of(f, null)));
         assertThat(summary.failures().stream().map(f -> f.schedule().key() + " " + f.violation().describe()))
                 .as("failing schedules").isEmpty();
@@ -102,18 +89,5 @@ class SimulationTest {
         System.out.println("simulation: 1 schedules, " + (result.failed() ? 1 : 0) + " violations ("
                            + result.events() + " events, ended at " + Schedule.format(result.endedAt()) + ")");
         assertThat(result.failed()).as(() -> FailureReport.of(result, mutant)).isFalse();
-    }
-
-    /** The throughput, for sizing the default run (the verdict never depends on it). */
-    private static void writeThroughput(SimulationRunner.Summary summary, long first, int threads)
-            throws IOException {
-        Path target = Path.of("target");
-        if (Files.isDirectory(target)) {
-            Files.writeString(target.resolve("simulation-summary.txt"), String.format(Locale.ROOT,
-                    "%d schedules from seed %d on %d threads in %.1f s: %.0f schedules/s, %.0f events/schedule, "
-                    + "%d violations%n", summary.schedules(), first, threads, summary.elapsedNanos() / 1e9,
-                    summary.perSecond(), summary.events() / (double) summary.schedules(),
-                    summary.failures().size()), StandardCharsets.UTF_8);
-        }
     }
 }

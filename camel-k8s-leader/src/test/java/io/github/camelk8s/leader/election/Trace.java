@@ -14,11 +14,24 @@ final class Trace {
 
     private final VirtualTime time;
     private final int keep;
-    private final ArrayDeque<String> lines = new ArrayDeque<>();
+    private final ArrayDeque<String> lines;
+    /** Put before each line's text: the Lease it is about, where a run has several. */
+    private final String tag;
 
     Trace(VirtualTime time, int keep) {
+        this(time, keep, new ArrayDeque<>(), "");
+    }
+
+    private Trace(VirtualTime time, int keep, ArrayDeque<String> lines, String tag) {
         this.time = time;
         this.keep = keep;
+        this.lines = lines;
+        this.tag = tag;
+    }
+
+    /** The same trace, each line of this view naming {@code lease}: for runs with the elections of many Leases. */
+    Trace about(String lease) {
+        return keep == 0 ? this : new Trace(time, keep, lines, "[" + lease + "] ");
     }
 
     boolean on() {
@@ -32,7 +45,7 @@ final class Trace {
         if (lines.size() == keep) {
             lines.removeFirst();
         }
-        lines.addLast(String.format(Locale.ROOT, "%12.6fs  %-12s %s", time.now() / 1e9, who, what));
+        lines.addLast(String.format(Locale.ROOT, "%12.6fs  %-12s %s%s", time.now() / 1e9, who, tag, what));
     }
 
     String lines() {
