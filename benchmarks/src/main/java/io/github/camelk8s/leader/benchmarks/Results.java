@@ -89,6 +89,12 @@ final class Results {
             rows.add(row);
             return row;
         }
+
+        /** Whether any figure was measured (a scenario left out of a partial run measured none). */
+        boolean measured() {
+            return rows.stream().anyMatch(r -> !r.values.isEmpty()
+                                               || r.samples.values().stream().anyMatch(s -> s.count() > 0));
+        }
     }
 
     record Target(String scenario, String target, String measured, boolean met, String why) {
@@ -122,7 +128,7 @@ final class Results {
                     .append(" | ").append(t.met ? "yes" : "**no**").append(t.why.isEmpty() ? "" : ": " + t.why)
                     .append(" |\n");
         }
-        for (Table table : tables) {
+        for (Table table : measuredTables()) {
             md.append("\n## ").append(table.title).append("\n\n");
             if (!table.description.isEmpty()) {
                 md.append(table.description).append("\n\n");
@@ -143,6 +149,10 @@ final class Results {
         }
         md.append("\n").append(methodology);
         return md.toString();
+    }
+
+    private List<Table> measuredTables() {
+        return tables.stream().filter(Table::measured).toList();
     }
 
     private static String cell(Row row, Impl impl) {
@@ -203,7 +213,7 @@ final class Results {
         }
         root.put("targets", ts);
         Map<String, Object> scenarios = new LinkedHashMap<>();
-        for (Table table : tables) {
+        for (Table table : measuredTables()) {
             Map<String, Object> figures = new LinkedHashMap<>();
             for (Row row : table.rows) {
                 Map<String, Object> perImpl = new LinkedHashMap<>();
