@@ -32,7 +32,12 @@ final class Texts {
                 every implementation; each candidate has its own fabric8 client with default settings (they share \
                 one Vert.x event loop), and names itself in a request header, so requests are counted per \
                 candidate at the server. Each group of candidates has a namespace of its own. The leader renews \
-                every retryPeriod in all three (camel-k8s-leader's `renewalInterval` is set to retryPeriod).
+                every retryPeriod in all three (camel-k8s-leader's `renewalInterval` is set to retryPeriod). \
+                The scale scenario gives each implementation a fresh server: the mock's CRUD store answers every \
+                GET and LIST by scanning everything it holds, on one event-loop thread, so what one implementation \
+                left behind slowed the next (Camel's thousand Lease pollers, a GET and a LIST per Lease every \
+                retryPeriod, outran a store that also held the others' two thousand Leases and a thousand Events, \
+                and led 3 or 4 of their Leases in three minutes).
                 - **The leader-only route.** `timer:work?delay=1&period=100`. Not `delay=0`: Camel's timer then \
                 schedules its first tick before its consumer counts as started, and when the timer thread wins that \
                 race the tick is skipped and a whole period is added at random (100 ms outliers in every \
@@ -63,7 +68,7 @@ final class Texts {
                 one at a time. The peers' handovers, every crash take-over and the API load window run at the same \
                 time, each in its own namespace, because they are dominated by seconds of waiting (a poll period, a \
                 leaseDuration): this keeps the whole run under fifteen minutes. Scale runs last, one \
-                implementation at a time.
+                implementation at a time, each on a mock API server of its own.
                 - **Machine.** A shared 2-core VM; other processes' load is in the conditions above. Figures in \
                 milliseconds move by a few ms between runs; the ratios do not change character.
 
