@@ -82,14 +82,23 @@ public final class Benchmarks {
                 int gracefulOurs, int gracefulFabric8Short, int gracefulFabric8Default, int gracefulCamelShort,
                 int gracefulCamelDefault, int crashShort, int crashDefault, int crashCamelShort, int crashCamelDefault,
                 int manyCandidates, int manyOurs, int manyFabric8, Duration loadWindow, int scaleLeases,
-                Duration scaleSettle, Duration scaleWindow) {
+                Duration scaleSettle, Duration scaleWindow, List<Rebalancing.Case> rebalancing) {
 
         static Plan of(boolean quick, Set<Scenario> scenarios) {
             return quick
                     ? new Plan(true, scenarios, 2, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20),
-                            100, Duration.ofSeconds(10), Duration.ofSeconds(5))
+                            100, Duration.ofSeconds(10), Duration.ofSeconds(5), rebalancing(true))
                     : new Plan(false, scenarios, 5, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5,
-                            Duration.ofMinutes(2), 1000, Duration.ofSeconds(65), Duration.ofSeconds(15));
+                            Duration.ofMinutes(2), 1000, Duration.ofSeconds(65), Duration.ofSeconds(15),
+                            rebalancing(false));
+        }
+
+        private static List<Rebalancing.Case> rebalancing(boolean quick) {
+            // the peer only, until K8sLeaderClusterService can rebalance
+            return List.of(Rebalancing.Case.of("12", 12, 3, BenchmarkTimings.SHORT, quick
+                    ? List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.CRASH)
+                    : List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN,
+                            Rebalancing.Move.CRASH), Duration.ofSeconds(quick ? 10 : 20), List.of(Impl.CAMEL)));
         }
 
         boolean runs(Scenario scenario) {
@@ -213,6 +222,18 @@ public final class Benchmarks {
                 scale.add(Scale.measure(impl, plan.scaleLeases(), plan.scaleSettle(), plan.scaleWindow()));
             }
             scaleResults(results, scale, plan);
+        }
+
+        // ---- 6. rebalancing ------------------------------------------------------------------------------------
+        if (plan.runs(Scenario.REBALANCING)) {
+            for (Rebalancing.Case c : plan.rebalancing()) {
+                List<Rebalancing.Outcome> outcomes = new ArrayList<>();
+                for (Impl impl : c.impls()) {
+                    LOG.info("Rebalancing: {} Leases over {} members, {}", c.leases(), c.members(), impl.label);
+                    outcomes.add(Rebalancing.run(impl, c));
+                }
+                Rebalancing.report(results, c, outcomes);
+            }
         }
 
         // ---- targets -------------------------------------------------------------------------------------------

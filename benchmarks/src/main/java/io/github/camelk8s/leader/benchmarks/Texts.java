@@ -17,10 +17,14 @@ final class Texts {
                 leader-only timer route (first tick 1 ms after it starts, then every 100 ms); leadership "arrives" when that route processes \
                 its first exchange. Latencies are given as **median** / p95 (nearest rank) with the number of \
                 repetitions; a ratio is the peer's median divided by this component's (above 1: the peer is slower \
-                or costlier).
+                or costlier). Scenario 6 spreads many Leases over a group of members: this component's \
+                `K8sLeaderClusterService` with rebalancing beside Camel's `RebalancingCamelClusterService` over \
+                `KubernetesClusterService`, the same routes under `ClusteredRoutePolicy` in both.
 
-                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about ten \
-                minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about three).
+                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about thirteen \
+                minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about four). \
+                `-Dbenchmarks.only=scale` runs some scenarios only (comma-separated: startup, handover, many, \
+                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead.
                 """;
     }
 
