@@ -22,6 +22,7 @@ import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.GroupMembership;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
+import io.github.camelk8s.leader.election.LeaseRebalancer;
 import io.github.camelk8s.leader.management.K8sLeaderHealthCheckRepository;
 import io.github.camelk8s.leader.management.K8sLeaderMicrometer;
 import io.github.camelk8s.leader.management.LeaderEventRecorder;
@@ -110,11 +111,19 @@ public class K8sLeaderComponent extends DefaultComponent {
      * written when an option is invalid.
      */
     public LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay) {
+        return joinElection(leaseName, overlay, true);
+    }
+
+    /**
+     * As {@link #joinElection(String, K8sLeaderConfiguration)}; a first user that does not {@code compete} starts
+     * the elector withdrawn ({@link LeaseElector#startWithdrawn()}).
+     */
+    public LeaseElector joinElection(String leaseName, K8sLeaderConfiguration overlay, boolean compete) {
         K8sLeaderConfiguration options = overlay.over(configuration);
         KubernetesClient effectiveClient = clientOf(options);
         LeaderElectionConfig config = toElectionConfig(leaseName, options, effectiveClient);
         warnIfRequestsOutlast(config, effectiveClient);
-        return electors.join(config, options.recordsEvents(), effectiveClient, clock());
+        return electors.join(config, options.recordsEvents(), effectiveClient, clock(), compete);
     }
 
     /**
@@ -130,6 +139,17 @@ public class K8sLeaderComponent extends DefaultComponent {
         LeaderElectionConfig timings = toElectionConfig(GroupMembership.slotName(group, 0), options, effectiveClient);
         warnIfRequestsOutlast(timings, effectiveClient);
         return electors.joinGroup(group, timings, effectiveClient, clock());
+    }
+
+    /**
+     * A rebalancer of the Leases this pod takes part in with the given options over this component's (identity,
+     * namespace, client, leaseDuration); not started. Stopped with the component's electors at the latest.
+     */
+    public LeaseRebalancer createRebalancer(K8sLeaderConfiguration overlay, LeaseRebalancer.Candidacy candidacy) {
+        K8sLeaderConfiguration options = overlay.over(configuration);
+        KubernetesClient effectiveClient = clientOf(options);
+        LeaderElectionConfig timings = toElectionConfig("rebalancing", options, effectiveClient);
+        return electors.createRebalancer(timings, candidacy, effectiveClient, clock());
     }
 
     private ElectionClock clock() {

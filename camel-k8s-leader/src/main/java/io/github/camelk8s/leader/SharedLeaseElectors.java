@@ -11,6 +11,7 @@ import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.GroupMembership;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
 import io.github.camelk8s.leader.election.LeaseElector;
+import io.github.camelk8s.leader.election.LeaseRebalancer;
 import io.github.camelk8s.leader.election.LeaseElectorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,16 +61,20 @@ final class SharedLeaseElectors {
         return namespace + "/" + leaseName;
     }
 
-    /** The running elector for the config's Lease, started if it is the first user. */
-    synchronized LeaseElector join(
-            LeaderElectionConfig config, boolean recordEvents, KubernetesClient client, ElectionClock clock) {
+    /** The running elector for the config's Lease, started if it is the first user (withdrawn unless competing). */
+    synchronized LeaseElector join(LeaderElectionConfig config, boolean recordEvents, KubernetesClient client,
+                                   ElectionClock clock, boolean compete) {
         String key = key(config.namespace(), config.leaseName());
         Shared shared = electors.get(key);
         if (shared == null) {
             LeaseElectorFactory factory = factories.computeIfAbsent(client, c -> new LeaseElectorFactory(c, clock));
             shared = new Shared(factory.create(config), recordEvents);
             shared.detach = instrumentation.attach(shared.elector, client, recordEvents);
-            shared.elector.start();
+            if (compete) {
+                shared.elector.start();
+            } else {
+                shared.elector.startWithdrawn();
+            }
             electors.put(key, shared);
         } else if (!shared.elector.config().equals(config) || shared.recordEvents != recordEvents) {
             throw new IllegalArgumentException("Lease " + key + " is already in use in this CamelContext as "
@@ -108,6 +113,13 @@ final class SharedLeaseElectors {
         }
         membership.start();
         return membership;
+    }
+
+    /** A rebalancer on the client's factory, not started. */
+    synchronized LeaseRebalancer createRebalancer(LeaderElectionConfig timings, LeaseRebalancer.Candidacy candidacy,
+                                                  KubernetesClient client, ElectionClock clock) {
+        LeaseElectorFactory factory = factories.computeIfAbsent(client, c -> new LeaseElectorFactory(c, clock));
+        return factory.createRebalancer(timings, candidacy);
     }
 
     /** Gives up one use of the membership; the last one leaves the group, which releases its slot. */

@@ -35,6 +35,9 @@ public class K8sLeaderClusterServiceAutoConfiguration {
         if (configuration.getGroup() != null) {
             service.setGroup(configuration.getGroup());
         }
+        if (configuration.getRebalancing() != null) {
+            service.setRebalancing(configuration.getRebalancing());
+        }
         if (configuration.getAttributes() != null) {
             service.setAttributes(configuration.getAttributes());
         }

@@ -25,6 +25,12 @@ public class K8sLeaderClusterServiceConfiguration extends K8sLeaderElectionPrope
      * {@code <group>-member-0}, {@code -1}, ... Default: camel-k8s-leader.
      */
     private String group;
+    /**
+     * Whether to spread the Leases of the service's views evenly over the group's live members: each leads at most
+     * ceil(L / M) and at least floor(L / M) of the L Leases among the M members, following members joining and
+     * leaving from the Lease watch. Default: false.
+     */
+    private Boolean rebalancing;
     /** Custom attributes of the cluster service. */
     private Map<String, Object> attributes;
 
@@ -50,6 +56,14 @@ public class K8sLeaderClusterServiceConfiguration extends K8sLeaderElectionPrope
 
     public void setOrder(Integer order) {
         this.order = order;
+    }
+
+    public Boolean getRebalancing() {
+        return rebalancing;
+    }
+
+    public void setRebalancing(Boolean rebalancing) {
+        this.rebalancing = rebalancing;
     }
 
     public String getGroup() {

@@ -43,7 +43,7 @@ class K8sLeaderClusterServiceAutoConfigurationTest {
         application("camel.cluster.k8s-leader.enabled=true", "camel.cluster.k8s-leader.id=orders-cluster",
                 "camel.cluster.k8s-leader.order=5", "camel.cluster.k8s-leader.lease-duration=4s",
                 "camel.cluster.k8s-leader.renew-deadline=3s", "camel.cluster.k8s-leader.attributes.zone=a",
-                "camel.cluster.k8s-leader.group=orders-app")
+                "camel.cluster.k8s-leader.group=orders-app", "camel.cluster.k8s-leader.rebalancing=true")
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(CamelClusterService.class);
                     K8sLeaderClusterService service = context.getBean(K8sLeaderClusterService.class);
@@ -51,6 +51,7 @@ class K8sLeaderClusterServiceAutoConfigurationTest {
                     assertThat(service.getOrder()).isEqualTo(5);
                     assertThat(service.getAttributes()).containsEntry("zone", "a");
                     assertThat(service.getGroup()).isEqualTo("orders-app");
+                    assertThat(service.isRebalancing()).isTrue();
                     assertThat(service.getConfiguration().getLeaseDuration()).isEqualTo("4s");
                     assertThat(service.getConfiguration().getRenewDeadline()).isEqualTo("3s");
                     // the bean is the CamelContext's one service: the plugin that reads camel.cluster.k8s-leader.*

@@ -11,7 +11,7 @@ import org.apache.camel.util.StringHelper;
 
 /**
  * The {@value #PREFIX}{@code *} properties of a CamelContext (application.properties in Camel Main, the Spring
- * environment in Camel Spring Boot): {@code enabled}, the service's {@code id}, {@code order} and {@code group}, and
+ * environment in Camel Spring Boot): {@code enabled}, the service's {@code id}, {@code order}, {@code group} and {@code rebalancing}, and
  * every election option of its configuration ({@code lease-duration} or {@code leaseDuration}, and so on). Binding fails, naming
  * the property and its value as written, on a name that is no option and on a value that does not convert.
  */
@@ -52,7 +52,10 @@ final class ClusterServiceProperties {
         return !"false".equals(properties.get(ENABLED).trim().toLowerCase(Locale.ROOT));
     }
 
-    /** Sets the service's id, order and group and its configuration's options; fails on the first bad property. */
+    /**
+     * Sets the service's id, order, group and rebalancing and its configuration's options; fails on the first bad
+     * property.
+     */
     void bind(CamelContext context, K8sLeaderClusterService service) {
         for (Map.Entry<String, String> property : properties.entrySet()) {
             String key = property.getKey();
@@ -67,6 +70,9 @@ final class ClusterServiceProperties {
                     service.setOrder(Integer.parseInt(value.trim()));
                 } else if (name.equals("group")) {
                     service.setGroup(value);
+                } else if (name.equals("rebalancing")) {
+                    checkBoolean(value);
+                    service.setRebalancing(Boolean.parseBoolean(value.trim()));
                 } else if (!PropertyBindingSupport.build().withIgnoreCase(true)
                         .bind(context, service.getConfiguration(), name, value)) {
                     throw new IllegalArgumentException("no such option of K8sLeaderClusterService");

@@ -3,8 +3,16 @@ package io.github.camelk8s.leader.cluster;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.github.camelk8s.leader.election.GroupMembership;
+import io.github.camelk8s.leader.election.LeaseRebalancer;
+import io.github.camelk8s.leader.election.MembershipListener;
+import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelPreemptiveClusterService;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 
 /**
@@ -24,10 +32,24 @@ import org.apache.camel.support.cluster.AbstractCamelClusterService;
  * their exchanges are not leader-only. No step of theirs is refused once this pod's leadership lapses: an exchange in
  * flight runs to its end. A stop or yield releases the Lease once they have handled LOST, without waiting for their
  * exchanges in flight.
+ * <p>
+ * <b>Group.</b> This pod becomes a member of its {@link #setGroup group} once the CamelContext has started (its
+ * routes, and so their views, are up by then: a Lease handed to it is taken at once), and leaves it as the
+ * CamelContext begins to stop, before its routes stop, so that the others take its Leases over while it still
+ * leads them. A service started on a running CamelContext joins at once.
+ * <p>
+ * <b>Rebalancing.</b> With {@link #setRebalancing rebalancing}, the Leases of this service's views are spread evenly
+ * over the group's live members ({@link io.github.camelk8s.leader.election.LeaseSpread}): each view competes only
+ * for a Lease the spread gives this pod, a pod over its share hands the excess over by releasing it, and the spread
+ * follows members joining and leaving from the watch. It assumes that the members of a group take part in the same
+ * Leases (the same routes); a Lease that stays without a leader for leaseDuration all the same is competed for by
+ * every member. Without it, the views can be disabled and enabled ({@link K8sLeaderClusterView#setDisabled}), so
+ * Camel's own {@code RebalancingCamelClusterService} can wrap this service.
  */
 @Metadata(label = "bean", description = "Camel cluster service on Kubernetes Leases: a cluster namespace is a Lease",
           annotations = { "interfaceName=org.apache.camel.cluster.CamelClusterService" })
-public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLeaderClusterView> {
+public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLeaderClusterView>
+        implements CamelPreemptiveClusterService {
 
     public static final String DEFAULT_ID = "k8s-leader";
     public static final String DEFAULT_GROUP = "camel-k8s-leader";
@@ -43,8 +65,24 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
                             + "members) from the member slot Leases that each holds, named after the group: "
                             + "camel-k8s-leader-member-0, camel-k8s-leader-member-1 and so on. A DNS-1123 label.")
     private String group = DEFAULT_GROUP;
-    /** The membership of the group while started, else null. */
+    @Metadata(defaultValue = "false",
+              description = "Whether to spread the Leases of this service's views evenly over the group's live "
+                            + "members (default false): each member leads at most ceil(L / M) and at least "
+                            + "floor(L / M) of the L Leases among the M members, and the spread follows members "
+                            + "joining, leaving and crashing, from the Lease watch. The members of the group must "
+                            + "take part in the same Leases.")
+    private boolean rebalancing;
+    /** The membership of the group while this pod is a member, else null. */
     private volatile GroupMembership membership;
+    /** The rebalancing while started with it, else null. */
+    private volatile LeaseRebalancer rebalancer;
+    /** The started views, by Lease. */
+    private final Map<String, K8sLeaderClusterView> started = new ConcurrentHashMap<>();
+    /** Tells the started views of every change of the group's members, for their member events. */
+    private final MembershipListener memberEvents = members -> started.values()
+            .forEach(view -> view.membersChanged(members));
+    /** Whether the CamelContext has been told to join and leave the group at its start and stop. */
+    private boolean lifecycleHooked;
     /** The camel.cluster.k8s-leader.* properties to bind at start, when the plugin made this service; else null. */
     private ClusterServiceProperties properties;
 
@@ -86,9 +124,23 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
         this.group = group;
     }
 
-    /** The membership of the group while this service is started, else null. */
+    /** The membership of the group while this pod is a member, else null. */
     public GroupMembership getMembership() {
         return membership;
+    }
+
+    public boolean isRebalancing() {
+        return rebalancing;
+    }
+
+    /** Whether to spread the Leases of this service's views evenly over the group's members; set before start. */
+    public void setRebalancing(boolean rebalancing) {
+        this.rebalancing = rebalancing;
+    }
+
+    /** The rebalancing while started with it, else null. */
+    public LeaseRebalancer getRebalancer() {
+        return rebalancer;
     }
 
     public K8sLeaderConfiguration getConfiguration() {
@@ -113,18 +165,110 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
             properties.bind(getCamelContext(), this);
         }
         configuration.over(component().getConfiguration()).validate();
-        membership = component().joinGroup(group, configuration);
+        GroupMembership.requireValidGroup(group);
+        if (rebalancing) {
+            LeaseRebalancer created = component().createRebalancer(configuration, this::compete);
+            created.start();
+            rebalancer = created;
+        }
         super.doStart();
+        CamelContext context = getCamelContext();
+        if (context.isStarted()) {
+            join();
+        } else if (!lifecycleHooked) {
+            lifecycleHooked = true;
+            context.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onContextStarted(CamelContext camelContext) {
+                    if (isRunAllowed()) {
+                        join();
+                    }
+                }
+
+                @Override
+                public void onContextStopping(CamelContext camelContext) {
+                    leave();
+                }
+            });
+        }
     }
 
-    /** Leaves the group once the views have stopped (and released their Leases): the slot is released last. */
+    /** Leaves the group (handing the Leases over, with rebalancing) before the views stop and release theirs. */
     @Override
     protected void doStop() throws Exception {
+        leave();
         super.doStop();
+    }
+
+    private synchronized void join() {
+        if (membership != null) {
+            return;
+        }
+        GroupMembership joined = component().joinGroup(group, configuration);
+        membership = joined;
+        joined.addListener(memberEvents);
+        LeaseRebalancer current = rebalancer;
+        if (current != null) {
+            current.follow(joined);
+        }
+    }
+
+    /**
+     * Leaves the group, then stops the rebalancing, which withdraws from every Lease: the others see this pod
+     * leave first, give its Leases to themselves and compete for them, so each is taken as soon as it is released.
+     * Returns once every withdrawn view is out of the election: the CamelContext stops the routes next, and
+     * Camel's ClusteredRoutePolicy deadlocks when its LOST (which stops its routes) meets that shutdown.
+     */
+    private synchronized void leave() {
         GroupMembership joined = membership;
         membership = null;
+        LeaseRebalancer current = rebalancer;
+        rebalancer = null;
         if (joined != null) {
+            joined.removeListener(memberEvents);
+            if (current != null) {
+                current.unfollow(joined);
+            }
             component().leaveGroup(joined);
+        }
+        if (current != null) {
+            current.stop();
+            for (K8sLeaderClusterView view : started.values()) {
+                try {
+                    view.awaitWithdrawn();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A view started: whether it competes for its Lease now. */
+    boolean viewStarted(K8sLeaderClusterView view) {
+        started.put(view.getNamespace(), view);
+        LeaseRebalancer current = rebalancer;
+        return current == null || current.add(view.getNamespace());
+    }
+
+    /** The started view of the Lease, or null: unlike {@link #getView}, creates none. */
+    K8sLeaderClusterView startedView(String leaseName) {
+        return started.get(leaseName);
+    }
+
+    void viewStopped(K8sLeaderClusterView view) {
+        started.remove(view.getNamespace(), view);
+        LeaseRebalancer current = rebalancer;
+        if (current != null) {
+            current.remove(view.getNamespace());
+        }
+    }
+
+    /** The rebalancing's decision for a Lease, on its own thread. */
+    private void compete(String leaseName, boolean compete) {
+        K8sLeaderClusterView view = started.get(leaseName);
+        if (view != null) {
+            view.compete(compete);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.github.camelk8s.leader.cluster;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
@@ -11,7 +13,10 @@ import io.github.camelk8s.leader.election.LeadershipListener;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseRecord;
 import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.cluster.CamelPreemptiveClusterView;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Camel cluster view whose namespace is a Lease name: while started, this CamelContext competes for the Lease
@@ -28,14 +33,33 @@ import org.apache.camel.support.cluster.AbstractCamelClusterView;
  * does not; those exchanges run on. Both stop inside the event, so a slow stop holds an event thread that every Lease
  * of the client shares. Their exchanges are not leader-only: no step of theirs is refused once this pod's leadership
  * has lapsed, as a {@link io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy}'s are.
+ * <p>
+ * <b>Candidacy.</b> A started view competes for its Lease unless it is disabled ({@link #setDisabled}, as Camel's
+ * {@code RebalancingCamelClusterService} does) or its service's rebalancing gives the Lease to another member. Out
+ * of the election, the shared elector is withdrawn ({@link LeaseElector#withdraw()}): it releases the Lease if it
+ * led, and goes on observing it. The elector is this CamelContext's one candidate on the Lease, so a
+ * {@code k8s-leader} consumer or policy on the same Lease is withdrawn with the view.
  */
-public class K8sLeaderClusterView extends AbstractCamelClusterView implements LeadershipListener {
+public class K8sLeaderClusterView extends AbstractCamelClusterView
+        implements CamelPreemptiveClusterView, LeadershipListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderClusterView.class);
 
     private final K8sLeaderClusterService service;
     private final LocalMember local = new LocalMember();
+    /** The shared elector while this view is in the election, else null; changed under this view's lock. */
     private volatile LeaseElector elector;
+    // guarded by this
+    private boolean running;
+    private boolean disabled;
+    /** Whether the service's rebalancing gives the Lease to another member. */
+    private boolean withheld;
+    /** Whether this view has withdrawn the elector from the election (and so is the one to resume it). */
+    private boolean withdrawn;
     /** Whether the last ELECTED has not been followed by a LOST yet. */
     private volatile boolean announced;
+    /** The group's other members as last told to this view's listeners. */
+    private final Set<String> groupMembers = new LinkedHashSet<>();
     /** Another pod observed holding the Lease, or null. */
     private volatile RemoteMember remoteLeader;
 
@@ -46,26 +70,113 @@ public class K8sLeaderClusterView extends AbstractCamelClusterView implements Le
 
     @Override
     protected void doStart() throws Exception {
-        K8sLeaderComponent component = service.component();
-        K8sLeaderConfiguration options = service.getConfiguration();
-        LeaseElector joined = component.joinElection(getNamespace(), options);
-        elector = joined;
-        joined.addListener(this);
-        component.awaitLeadership(joined, options);
+        LeaseElector joined;
+        synchronized (this) {
+            running = true;
+            withheld = !service.viewStarted(this);
+            joined = updateCandidacy();
+        }
+        if (joined != null) {
+            service.component().awaitLeadership(joined, service.getConfiguration());
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        synchronized (this) {
+            running = false;
+            updateCandidacy();
+        }
+        service.viewStopped(this);
+        remoteLeader = null;
+    }
+
+    /** Whether this view is kept out of the election ({@link CamelPreemptiveClusterView}). */
+    @Override
+    public synchronized boolean isDisabled() {
+        return disabled;
+    }
+
+    /**
+     * Keeps this view out of the election (a leader steps down and releases the Lease; the view goes on observing
+     * it), or lets it compete again. Does not wait for the release.
+     */
+    @Override
+    public synchronized void setDisabled(boolean disabled) {
+        this.disabled = disabled;
+        updateCandidacy();
+    }
+
+    /** The rebalancing's decision: whether to compete for the Lease. Does not wait for a release. */
+    synchronized void compete(boolean compete) {
+        this.withheld = !compete;
+        updateCandidacy();
+    }
+
+    /**
+     * Waits, at most leaseDuration, until a withdrawn elector is out of the election: LOST handled (the routes of a
+     * {@code ClusteredRoutePolicy} stopped) and the Lease released.
+     */
+    void awaitWithdrawn() throws InterruptedException {
+        LeaseElector current;
+        synchronized (this) {
+            current = withdrawn ? elector : null;
+        }
+        if (current != null && !current.awaitWithdrawn(current.config().leaseDuration())) {
+            LOG.warn("{}: still not out of the election on Lease {} after {}", current.config().identity(),
+                    getNamespace(), current.config().leaseDuration());
+        }
+    }
+
+    /** Whether this view competes for its Lease now (started, and neither disabled nor withheld). */
+    public synchronized boolean isCandidate() {
+        return elector != null && !withdrawn;
+    }
+
+    /**
+     * Joins, withdraws from, resumes or leaves the election as the view's state says; returns the elector if it
+     * joined competing. Under this view's lock, so that the last decision is the one in force; the elector's events
+     * take no lock of the view's, so leaving (which waits for LOST to be handled) cannot deadlock with them.
+     * <p>
+     * A started view always observes its Lease through the shared elector, withdrawn while it may not compete: a
+     * follower that has watched the record for a while takes it at once when it expires or is released, where a
+     * new one would first wait a whole leaseDuration from its first sight of the record.
+     */
+    private LeaseElector updateCandidacy() {
+        boolean compete = running && !disabled && !withheld;
         LeaseElector current = elector;
-        if (current != null) {
+        if (running && current == null) {
+            LeaseElector joined = service.component().joinElection(getNamespace(), service.getConfiguration(),
+                    compete);
+            elector = joined;
+            joined.addListener(this);
+            if (!compete && !joined.isYielding()) {
+                // shared with a consumer or policy that started it competing
+                joined.withdraw();
+            }
+            withdrawn = !compete;
+            return compete ? joined : null;
+        }
+        if (running && compete && withdrawn) {
+            withdrawn = false;
+            current.resume();
+        } else if (running && !compete && !withdrawn) {
+            withdrawn = true;
+            current.withdraw();
+        } else if (!running && current != null) {
             // leave while still listening, like the consumer: as the last user, our listeners handle LOST before
             // the Lease is released
             service.component().leaveElection(current);
             current.removeListener(this);
             elector = null;
+            withdrawn = false;
+            if (announced) {
+                // another user of the Lease here keeps the elector, so no LOST came: this view leads no more
+                announced = false;
+                fireLeadershipChangedEvent(remoteLeader);
+            }
         }
-        announced = false;
-        remoteLeader = null;
+        return null;
     }
 
     @Override
@@ -129,6 +240,23 @@ public class K8sLeaderClusterView extends AbstractCamelClusterView implements Le
     public void newLeader(LeaseRecord record) {
         changeRemoteLeader(new RemoteMember(record.holderIdentity()));
         fireLeadershipChangedEvent(remoteLeader);
+    }
+
+    /**
+     * The group's members changed: fires memberAdded for each other member that joined and memberRemoved for each
+     * that left, as seen since the last change (the Lease's holder, when no member, is told apart as before).
+     */
+    void membersChanged(List<String> members) {
+        Set<String> now = new LinkedHashSet<>(members);
+        now.remove(local.getId());
+        Set<String> before;
+        synchronized (groupMembers) {
+            before = new LinkedHashSet<>(groupMembers);
+            groupMembers.clear();
+            groupMembers.addAll(now);
+        }
+        before.stream().filter(id -> !now.contains(id)).forEach(id -> fireMemberRemovedEvent(new RemoteMember(id)));
+        now.stream().filter(id -> !before.contains(id)).forEach(id -> fireMemberAddedEvent(new RemoteMember(id)));
     }
 
     private void changeRemoteLeader(RemoteMember next) {

@@ -79,10 +79,12 @@ import io.github.camelk8s.leader.election.ElectionInput.Yield;
  * <tr><td>RELEASING</td><td>Written / Failed</td><td></td><td>then</td><td></td></tr>
  * <tr><td>RELEASING</td><td>Conflict</td><td>fewer than three tries</td><td>RELEASING</td>
  * <td>read; release again if still ours</td></tr>
- * <tr><td>YIELDING</td><td>YIELD_END</td><td></td><td>FOLLOWER</td><td>read</td></tr>
+ * <tr><td>YIELDING</td><td>YIELD_END, Resume</td><td></td><td>FOLLOWER</td><td>read</td></tr>
  * <tr><td>any running</td><td>Stop</td><td></td><td>as above, then STOPPED</td><td>Stopped</td></tr>
  * </table>
- * "then" is STOPPED after a Stop, YIELDING (FOLLOWER once the yield has ended) after a Yield. NEW_LEADER is
+ * "then" is STOPPED after a Stop, YIELDING (FOLLOWER once the yield has ended) after a Yield. A Yield without a
+ * duration lasts until Resume (a Lease rebalanced to another member); a yielding candidate keeps observing the
+ * record, so once it competes again it takes over a record that expired meanwhile at once. NEW_LEADER is
  * emitted whenever the observed holder changes to another non-empty identity.
  * <p>
  * The rules that the simulator's deliberately broken variants break are small package-private methods
@@ -221,6 +223,9 @@ class ElectionCore {
             stop();
         } else if (input instanceof Yield y) {
             stepAside(y.duration());
+        } else if (input instanceof ElectionInput.Resume) {
+            cancel(ElectionTimer.YIELD_END);
+            yieldEnded();
         }
         decide();
         List<ElectionAction> actions = out;
@@ -550,13 +555,17 @@ class ElectionCore {
     }
 
     private void stepAside(Duration duration) {
-        arm(ElectionTimer.YIELD_END, now + duration.toNanos());
+        if (duration != null) {
+            arm(ElectionTimer.YIELD_END, now + duration.toNanos());
+        } else {
+            cancel(ElectionTimer.YIELD_END);
+        }
         yieldOver = false;
         switch (phase) {
             case LEADER -> {
                 then = Phase.YIELDING;
                 releaseWanted = true;
-                beginDraining("yielding for " + duration);
+                beginDraining(duration != null ? "yielding for " + duration : "withdrawing");
             }
             case FOLLOWER -> {
                 then = Phase.YIELDING;
@@ -567,7 +576,8 @@ class ElectionCore {
                     phase = Phase.YIELDING;
                     cancel(ElectionTimer.EXPIRY);
                     cancel(ElectionTimer.RETRY);
-                    report(Kind.LEADERSHIP, "Stays out of the election on " + leaseRef() + " for " + duration);
+                    report(Kind.LEADERSHIP, "Stays out of the election on " + leaseRef()
+                                            + (duration != null ? " for " + duration : " until it resumes"));
                 }
             }
             default -> {

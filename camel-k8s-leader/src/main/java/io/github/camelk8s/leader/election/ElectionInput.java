@@ -50,8 +50,15 @@ sealed interface ElectionInput {
     record Stop() implements ElectionInput {
     }
 
-    /** Step aside: stay out of the election for {@code duration}; a leader steps down and releases first. */
+    /**
+     * Step aside: stay out of the election for {@code duration}, or until {@link Resume} if null; a leader steps down
+     * and releases first.
+     */
     record Yield(Duration duration) implements ElectionInput {
+    }
+
+    /** End a yield now: compete again (a candidate that is not yielding ignores it). */
+    record Resume() implements ElectionInput {
     }
 
     /** Every listener has been told the last LOST. */

@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
@@ -42,6 +44,10 @@ import org.slf4j.event.Level;
  * <p>
  * The slots are seen through the namespace's Lease watch; while it is down, they are listed every retryPeriod
  * instead (one LIST per member), as an elector then polls its Lease.
+ * <p>
+ * <b>Changes.</b> {@link MembershipListener}s are told the members whenever the set changes: a slot seen taken,
+ * released or deleted, this member joining or leaving, and a slot expiring, for which a timer is armed at the next
+ * expiry ({@link MemberSlots#nextExpiry}), since an expiry is the absence of an event.
  */
 public final class GroupMembership {
 
@@ -60,6 +66,9 @@ public final class GroupMembership {
     private final Runnable onStop;
     private final NamespaceObserver slotObserver = new SlotObserver();
     private final long retryPeriodNanos;
+    private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+    /** Tells the listeners in the order the changes were seen, off the watch's and the timing thread. */
+    private final Executor changes;
 
     // guarded by this
     private final MemberSlots slots;
@@ -72,9 +81,13 @@ public final class GroupMembership {
     /** Whether a list of the namespace's Leases is in flight. */
     private boolean listing;
     private ElectionScheduler.Scheduled listTimer;
+    /** The members as last told to the listeners. */
+    private Set<String> told = Set.of();
+    /** Due at the next expiry of a valid slot. */
+    private final DueTask expiry;
 
     GroupMembership(String group, LeaderElectionConfig timings, LeaseElectorFactory factory, NamespaceLeaseWatch watch,
-                    ElectionClock clock, Runnable onStop) {
+                    ElectionClock clock, Executor events, Runnable onStop) {
         requireValidGroup(group);
         this.group = group;
         this.timings = timings;
@@ -84,6 +97,8 @@ public final class GroupMembership {
         this.onStop = onStop;
         this.slots = new MemberSlots(group, timings.leaseDuration().toNanos());
         this.retryPeriodNanos = timings.retryPeriod().toNanos();
+        this.changes = new SerialExecutor(events);
+        this.expiry = new DueTask(factory::schedule, this::expired);
     }
 
     /**
@@ -129,12 +144,12 @@ public final class GroupMembership {
             }
             running = true;
         }
-        watch.addNamespaceObserver(slotObserver);
-        watch.start();
+        watch.observeAll(slotObserver);
         synchronized (this) {
             if (running) {
                 compete(0);
                 armListing();
+                membersMayHaveChanged();
             }
         }
         LOG.debug("{} joined group {}", identity(), group);
@@ -158,6 +173,7 @@ public final class GroupMembership {
             if (listTimer != null) {
                 listTimer.cancel();
             }
+            membersMayHaveChanged();
         }
         toStop.forEach(LeaseElector::stop);
         watch.removeNamespaceObserver(slotObserver);
@@ -185,6 +201,18 @@ public final class GroupMembership {
         return members;
     }
 
+    /**
+     * Tells {@code listener} of every change of the members from now on, on a thread of the factory's, in order; it
+     * must not block.
+     */
+    public void addListener(MembershipListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(MembershipListener listener) {
+        listeners.remove(listener);
+    }
+
     /** The slot this member holds now, or -1 while it holds none (starting, moving, or cut off). */
     public synchronized int slot() {
         return held;
@@ -193,6 +221,27 @@ public final class GroupMembership {
     /** Whether the holder of {@code slot} is a live member, as this member observes the slot now. */
     synchronized boolean isValidlyHeld(int slot) {
         return slots.isValidlyHeld(slot, clock.nanoTime());
+    }
+
+    // ---- the changes, under this object's lock ----------------------------------------------------------------
+
+    /**
+     * Tells the listeners if the members are no longer those last told, and re-arms the expiry timer: called after
+     * every input that can change them.
+     */
+    private void membersMayHaveChanged() {
+        long now = clock.nanoTime();
+        List<String> members = members();
+        if (!Set.copyOf(members).equals(told)) {
+            told = Set.copyOf(members);
+            changes.execute(() -> listeners.forEach(listener -> listener.membersChanged(members)));
+        }
+        expiry.dueAt(running ? slots.nextExpiry(now) : Long.MAX_VALUE, now);
+    }
+
+    private synchronized void expired() {
+        expiry.ran();
+        membersMayHaveChanged();
     }
 
     // ---- the candidacies, under this object's lock ----------------------------------------------------------
@@ -303,6 +352,7 @@ public final class GroupMembership {
             slots.observed(name, LeaseRecord.of(lease), lease.getMetadata().getResourceVersion(), now);
         }
         slots.keepOnly(names);
+        membersMayHaveChanged();
     }
 
     private final class SlotListener implements LeadershipListener {
@@ -354,15 +404,24 @@ public final class GroupMembership {
     private final class SlotObserver implements NamespaceObserver {
         @Override
         public void leaseChanged(String leaseName, LeaseSnapshot lease) {
+            if (slots.slotOf(leaseName) < 0) {
+                // the namespace's other Leases: one event per renewal each, none of them a member's
+                return;
+            }
             synchronized (GroupMembership.this) {
                 slots.observed(leaseName, lease.record(), lease.resourceVersion(), clock.nanoTime());
+                membersMayHaveChanged();
             }
         }
 
         @Override
         public void leaseDeleted(String leaseName) {
+            if (slots.slotOf(leaseName) < 0) {
+                return;
+            }
             synchronized (GroupMembership.this) {
                 slots.deleted(leaseName);
+                membersMayHaveChanged();
             }
         }
     }

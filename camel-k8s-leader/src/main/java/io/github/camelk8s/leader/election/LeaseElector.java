@@ -110,14 +110,32 @@ public final class LeaseElector implements AutoCloseable {
 
     /** Starts competing: reads the Lease, acquires it if it is free, and watches it. */
     public void start() {
+        start(false);
+    }
+
+    /**
+     * Starts out of the election, as after {@link #withdraw()}: observing the Lease, never writing it, until
+     * {@link #resume()}. Nothing can come between the start and the withdrawal, so the Lease is not taken even if
+     * it is free.
+     */
+    public void startWithdrawn() {
+        start(true);
+    }
+
+    private void start(boolean withdrawn) {
         synchronized (this) {
             if (core.phase != ElectionCore.Phase.NEW) {
                 throw new IllegalStateException("LeaseElector for " + config + " was already started");
             }
         }
         watch.addObserver(config.leaseName(), watchObserver);
-        feed(new ElectionInput.Start());
-        LOG.debug("Started candidate {}", config);
+        synchronized (this) {
+            feed(new ElectionInput.Start());
+            if (withdrawn) {
+                feed(new ElectionInput.Yield(null));
+            }
+        }
+        LOG.debug("Started candidate {}{}", config, withdrawn ? ", withdrawn" : "");
     }
 
     /**
@@ -205,13 +223,50 @@ public final class LeaseElector implements AutoCloseable {
                                                + (duration == null ? null : LeaderElectionConfig.format(duration))
                                                + ": must be greater than 0");
         }
-        synchronized (this) {
-            if (!core.isRunning()) {
-                throw new IllegalStateException("LeaseElector for " + config + " is not running");
+        return stepAside(duration);
+    }
+
+    /** Yields for {@code duration}, or until {@link #resume()} if null; returns whether it was leader. */
+    private synchronized boolean stepAside(Duration duration) {
+        if (!core.isRunning()) {
+            throw new IllegalStateException("LeaseElector for " + config + " is not running");
+        }
+        boolean wasLeader = core.phase == ElectionCore.Phase.LEADER;
+        feed(new ElectionInput.Yield(duration));
+        return wasLeader;
+    }
+
+    /**
+     * Stays out of the election until {@link #resume()}: a leader steps down and releases the Lease as on
+     * {@link #yieldLeadership}, and meanwhile the candidate keeps observing the Lease, so that once it resumes it
+     * takes a record that was released or expired meanwhile at once, as a follower that never left would. For a
+     * Lease rebalanced to another member. Returns whether it was leader; does not wait for the release.
+     */
+    public boolean withdraw() {
+        return stepAside(null);
+    }
+
+    /**
+     * Waits until this candidate is out of the election after {@link #withdraw()} (or a yield, or a stop): its LOST
+     * listeners have returned and the release is done, or it was no leader. Returns false if {@code timeout} passed
+     * first.
+     */
+    public synchronized boolean awaitWithdrawn(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (core.phase != ElectionCore.Phase.YIELDING && core.phase != ElectionCore.Phase.STOPPED) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
             }
-            boolean wasLeader = core.phase == ElectionCore.Phase.LEADER;
-            feed(new ElectionInput.Yield(duration));
-            return wasLeader;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** Competes again after {@link #withdraw()} (or ends a yield early); does nothing if not yielding. */
+    public synchronized void resume() {
+        if (core.isRunning()) {
+            feed(new ElectionInput.Resume());
         }
     }
 
@@ -298,6 +353,8 @@ public final class LeaseElector implements AutoCloseable {
                 }
             } finally {
                 feeding = false;
+                // awaitWithdrawn() waits for a phase
+                notifyAll();
             }
             if (core.phase == ElectionCore.Phase.STOPPED && !stopReported) {
                 stopReported = true;

@@ -61,6 +61,7 @@ public final class LeaseElectorFactory implements AutoCloseable {
     private final Map<String, Integer> electorsPerNamespace = new HashMap<>();
     private final Set<LeaseElector> electors = new LinkedHashSet<>();
     private final Set<GroupMembership> memberships = new LinkedHashSet<>();
+    private final Set<LeaseRebalancer> rebalancers = new LinkedHashSet<>();
     private boolean closed;
 
     public LeaseElectorFactory(KubernetesClient client) {
@@ -116,9 +117,34 @@ public final class LeaseElectorFactory implements AutoCloseable {
         }
         String namespace = timings.namespace();
         GroupMembership[] self = new GroupMembership[1];
-        self[0] = new GroupMembership(group, timings, this, watchFor(namespace), clock, () -> left(self[0]));
+        self[0] = new GroupMembership(group, timings, this, watchFor(namespace), clock, events,
+                () -> left(self[0]));
         memberships.add(self[0]);
         return self[0];
+    }
+
+    /**
+     * A rebalancer of the Leases that {@code timings}' identity takes part in, in the namespace of {@code timings}
+     * (its leaseName is not used; its leaseDuration is the grace after which a Lease without a leader is competed
+     * for anyway); call {@link LeaseRebalancer#start()}, then {@link LeaseRebalancer#follow} a membership.
+     */
+    public synchronized LeaseRebalancer createRebalancer(LeaderElectionConfig timings,
+                                                         LeaseRebalancer.Candidacy candidacy) {
+        if (closed) {
+            throw new IllegalStateException("LeaseElectorFactory is closed");
+        }
+        String namespace = timings.namespace();
+        LeaseRebalancer[] self = new LeaseRebalancer[1];
+        self[0] = new LeaseRebalancer(timings, watchFor(namespace), clock, this::schedule, candidacy,
+                () -> rebalancerStopped(self[0]));
+        rebalancers.add(self[0]);
+        return self[0];
+    }
+
+    private synchronized void rebalancerStopped(LeaseRebalancer rebalancer) {
+        if (rebalancers.remove(rebalancer)) {
+            unwatch(rebalancer.namespace());
+        }
     }
 
     /** The namespace's watch, counting one more user: it stops when its last elector or membership has stopped. */
@@ -160,12 +186,14 @@ public final class LeaseElectorFactory implements AutoCloseable {
     }
 
     /**
-     * Stops every membership (each releases its slot) and then every elector still running (each releases its Lease
-     * if it leads), then the shared threads. Memberships first: one whose slot's elector were stopped under it
+     * Stops every rebalancer, then every membership (each releases its slot) and then every elector still running
+     * (each releases its Lease if it leads), then the shared threads. Rebalancers first, so that none starts a
+     * candidacy while the others stop; memberships before electors: one whose slot's elector were stopped under it
      * would compete for another slot.
      */
     @Override
     public void close() {
+        List<LeaseRebalancer> rebalancing;
         List<GroupMembership> joined;
         List<LeaseElector> running;
         synchronized (this) {
@@ -173,8 +201,10 @@ public final class LeaseElectorFactory implements AutoCloseable {
                 return;
             }
             closed = true;
+            rebalancing = new ArrayList<>(rebalancers);
             joined = new ArrayList<>(memberships);
         }
+        rebalancing.forEach(LeaseRebalancer::stop);
         joined.forEach(GroupMembership::stop);
         synchronized (this) {
             running = new ArrayList<>(electors);

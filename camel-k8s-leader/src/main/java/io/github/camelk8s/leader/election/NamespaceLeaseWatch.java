@@ -94,6 +94,12 @@ final class NamespaceLeaseWatch implements LeaseWatch, ResourceEventHandler<Leas
      * The informer updates its store before it tells its handlers, so a Lease changed meanwhile is told again
      * afterwards, never lost.
      */
+    /** Adds a namespace observer and starts the watch if it is not running yet. */
+    void observeAll(NamespaceObserver observer) {
+        addNamespaceObserver(observer);
+        start();
+    }
+
     void addNamespaceObserver(NamespaceObserver observer) {
         SharedIndexInformer<Lease> running;
         synchronized (this) {

@@ -64,18 +64,21 @@ final class RebalancingCore {
 
     /**
      * The Lease's holder as observed at {@code nanos}, "" when released. Kept for a Lease not (yet) in the spread
-     * too: the namespace's watch may bring it before this member's route asks for it.
+     * too: the namespace's watch may bring it before this member's route asks for it. Returns whether the holder
+     * of a Lease in the spread changed, the only case in which {@link #competeFor} may change.
      */
-    void holder(String lease, String holder, long nanos) {
-        holders.put(lease, holder);
-        if (leases.contains(lease)) {
-            age(lease, nanos);
+    boolean holder(String lease, String holder, long nanos) {
+        String before = holders.put(lease, holder);
+        if (!leases.contains(lease) || holder.equals(before)) {
+            return false;
         }
+        age(lease, nanos);
+        return true;
     }
 
     /** The Lease was deleted: it has no holder. */
-    void deleted(String lease, long nanos) {
-        holder(lease, "", nanos);
+    boolean deleted(String lease, long nanos) {
+        return holder(lease, "", nanos);
     }
 
     /** The Leases to compete for at {@code nanos}, by name. */

@@ -74,6 +74,7 @@ class ClusterServicePropertiesTest {
                 "camel.cluster.k8s-leader.id", "orders-cluster",
                 "camel.cluster.k8s-leader.order", "5",
                 "camel.cluster.k8s-leader.group", "orders-app",
+                "camel.cluster.k8s-leader.rebalancing", "true",
                 "camel.cluster.k8s-leader.namespace", MockApiServer.NAMESPACE,
                 "camel.cluster.k8s-leader.lease-duration", "4s",
                 "camel.cluster.k8s-leader.renewDeadline", "3s")).start();
@@ -82,6 +83,7 @@ class ClusterServicePropertiesTest {
             assertThat(service.getId()).isEqualTo("orders-cluster");
             assertThat(service.getOrder()).isEqualTo(5);
             assertThat(service.getGroup()).isEqualTo("orders-app");
+            assertThat(service.isRebalancing()).isTrue();
             assertThat(service.getConfiguration().getLeaseDuration()).isEqualTo("4s");
             assertThat(service.getConfiguration().getRenewDeadline()).isEqualTo("3s");
         });
@@ -127,7 +129,8 @@ class ClusterServicePropertiesTest {
                 Arguments.of("logging-level", "LOUD", "camel.cluster.k8s-leader.logging-level=LOUD"),
                 Arguments.of("lease-duration", "-5s", "leaseDuration=-5s"),
                 Arguments.of("renew-deadline", "20s", "renewDeadline=20s"),
-                Arguments.of("group", "Orders", "group=Orders"));
+                Arguments.of("group", "Orders", "group=Orders"),
+                Arguments.of("rebalancing", "yes", "camel.cluster.k8s-leader.rebalancing=yes: must be true or false"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -15,7 +16,9 @@ import io.github.camelk8s.leader.pods.CamelPod;
 import io.github.camelk8s.leader.pods.Pods;
 import io.github.camelk8s.leader.testsupport.CountingDispatcher;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
+import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.cluster.CamelClusterView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -245,6 +248,34 @@ class GroupMembershipTest {
                 .containsExactlyInAnyOrder("pod-a", "pod-b", "pod-c");
         assertThat(view.getMembers()).filteredOn(CamelClusterMember::isLocal).extracting(CamelClusterMember::getId)
                 .containsExactly("pod-b");
+    }
+
+    @Test
+    void aViewTellsItsListenersOfMembersJoiningAndLeaving() throws Exception {
+        CamelPod a = startMembers("pod-a").get(0);
+        K8sLeaderClusterView view = a.context().hasService(K8sLeaderClusterService.class).getView(CamelPod.LEASE);
+        List<String> events = new CopyOnWriteArrayList<>();
+        view.addEventListener((CamelClusterEventListener.Membership) new CamelClusterEventListener.Membership() {
+            @Override
+            public void memberAdded(CamelClusterView source, CamelClusterMember member) {
+                events.add("added " + member.getId());
+            }
+
+            @Override
+            public void memberRemoved(CamelClusterView source, CamelClusterMember member) {
+                events.add("removed " + member.getId());
+            }
+        });
+        // Camel tells a new listener of the members known so far: pod-a itself
+        assertThat(events).containsExactly("added pod-a");
+        events.clear();
+
+        CamelPod b = startMembers("pod-b").get(0);
+        await("pod-b added").atMost(Pods.PATIENCE).until(() -> events.contains("added pod-b"));
+        b.stop();
+
+        await("pod-b removed").atMost(Pods.PATIENCE).until(() -> events.contains("removed pod-b"));
+        assertThat(events).containsExactly("added pod-b", "removed pod-b");
     }
 
     @Test

@@ -559,6 +559,50 @@ class ElectionCoreTest {
             assertThat(driver.core.isYielding()).isFalse();
             assertThat(sent(over)).containsInstanceOf(LeaseRequest.Get.class);
         }
+
+        @Test
+        void aWithdrawalReleasesAndLastsUntilResumeWithNoEndArmed() {
+            CoreDriver driver = new CoreDriver();
+            driver.electedAt(30);
+
+            List<ElectionAction> withdraw = driver.at(100, new ElectionInput.Yield(null));
+            assertThat(of(withdraw, Lost.class)).hasSize(1);
+            assertThat(armedAt(withdraw, ElectionTimer.YIELD_END)).isEmpty();
+            driver.at(110, new ElectionInput.LostDelivered());
+            driver.at(120, new Written(driver.written()));
+            assertThat(driver.core.isYielding()).isTrue();
+            assertThat(sent(driver.at(600_000, new Watched(driver.released(0))))).isEmpty();
+
+            List<ElectionAction> resume = driver.at(600_010, new ElectionInput.Resume());
+
+            assertThat(driver.core.isYielding()).isFalse();
+            assertThat(sent(resume)).containsInstanceOf(LeaseRequest.Get.class);
+        }
+
+        @Test
+        void aCandidateThatWatchedTheRecordWhileWithdrawnTakesItOverAtOnceWhenItResumesAfterExpiry() {
+            CoreDriver driver = new CoreDriver();
+            LeaseSnapshot held = driver.heldBy("pod-b", 3);
+            driver.startAndRead(10, held);
+            driver.at(20, new ElectionInput.Yield(null));
+            assertThat(driver.core.isYielding()).isTrue();
+
+            // pod-b crashed at 10: its record is unchanged since, and 5 s > its 3 s have passed
+            driver.at(5_000, new ElectionInput.Resume());
+            List<ElectionAction> read = driver.at(5_010, new ElectionInput.Read(held));
+
+            assertThat(sent(read)).containsInstanceOf(LeaseRequest.Update.class);
+            assertThat(written(sent(read).orElseThrow()).holderIdentity()).isEqualTo(CoreDriver.ME);
+        }
+
+        @Test
+        void aResumeWithoutAWithdrawalChangesNothing() {
+            CoreDriver driver = new CoreDriver();
+            driver.electedAt(30);
+
+            assertThat(sent(driver.at(40, new ElectionInput.Resume()))).isEmpty();
+            assertThat(driver.isLeaderAt(50)).isTrue();
+        }
     }
 
     @Nested
