@@ -27,15 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every scenario for the three implementations on one mock API server in one JVM (the scale scenario: one
+ * Runs every scenario for the three implementations on one mock API server in one JVM (scale and rebalancing: one
  * server per implementation) and writes docs/benchmarks.md and benchmarks/results.json. See {@link Plan} for the
  * repetitions, {@link Scenario} for running some scenarios only.
  * <p>
  * Phases: first the millisecond figures, one thing at a time (start-up, this component's graceful handovers, fifty
  * candidates on one Lease); then the figures measured in seconds, all implementations at once, each in its own
  * namespace (the peers' handovers, every crash take-over, the two-minute API load window), which keeps the run
- * under fifteen minutes; last, the scale scenario, one implementation at a time, each on a mock API server of its
- * own.
+ * under fifteen minutes; last, the scale and rebalancing scenarios, one implementation at a time, each on a mock
+ * API server of its own.
  */
 public final class Benchmarks {
 
@@ -93,12 +93,19 @@ public final class Benchmarks {
                             rebalancing(false));
         }
 
+        /**
+         * 12 Leases over 3, 4 and 3 members on the short timings, both implementations; then many Leases over ten
+         * members, this component alone (see {@link Rebalancing#LARGE_CASE} for why not a thousand, nor Camel).
+         */
         private static List<Rebalancing.Case> rebalancing(boolean quick) {
-            // the peer only, until K8sLeaderClusterService can rebalance
-            return List.of(Rebalancing.Case.of("12", 12, 3, BenchmarkTimings.SHORT, quick
-                    ? List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.CRASH)
-                    : List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN,
-                            Rebalancing.Move.CRASH), Duration.ofSeconds(quick ? 10 : 20), List.of(Impl.CAMEL)));
+            return List.of(Rebalancing.Case.of("6", "12", 12, 3, BenchmarkTimings.SHORT, quick
+                            ? List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.CRASH)
+                            : List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN,
+                                    Rebalancing.Move.CRASH), Duration.ofSeconds(quick ? 10 : 15),
+                            List.of(Impl.K8S_LEADER, Impl.CAMEL)),
+                    Rebalancing.Case.of("6b", "large", quick ? 100 : 200, 10, BenchmarkTimings.DEFAULT,
+                            List.of(Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN), Duration.ofSeconds(10),
+                            List.of(Impl.K8S_LEADER)));
         }
 
         boolean runs(Scenario scenario) {
@@ -470,9 +477,11 @@ public final class Benchmarks {
                     + System.getProperty("os.arch") + ")");
         c.put("Load average (1/5/15 min) at the start", loadAverage());
         c.put("API server", "fabric8 kubernetes-server-mock 7.5.2, CRUD mode, in the benchmark JVM; one instance "
-                            + "for every implementation, except in scale: a fresh one for each implementation");
+                            + "for every implementation, except in scale and rebalancing: a fresh one for each "
+                            + "implementation");
         c.put("Peers", "fabric8 kubernetes-client 7.5.2 `LeaderElector` (LeaseLock, releaseOnCancel=true); Camel "
-                       + "4.18.0 `KubernetesClusterService` (Lease) + `ClusteredRoutePolicy`");
+                       + "4.18.0 `KubernetesClusterService` (Lease) + `ClusteredRoutePolicy`; for rebalancing, Camel "
+                       + "4.18.0 `RebalancingCamelClusterService` over `KubernetesClusterService`");
         c.put("Timings (leaseDuration / renewDeadline / retryPeriod / renewalInterval)",
                 BenchmarkTimings.DEFAULT.describe() + " (default), " + BenchmarkTimings.SHORT.describe()
                 + " (short); the leader renews every retryPeriod");

@@ -97,8 +97,9 @@ final class RebalancingGroup implements AutoCloseable {
     RebalancingMember create() throws Exception {
         String identity = namespace + "-" + next++;
         RebalancingMember member = switch (impl) {
+            case K8S_LEADER -> new RebalancingMember.Ours(this, identity);
             case CAMEL -> new RebalancingMember.Camel(this, identity);
-            default -> throw new IllegalArgumentException(impl.label + " has no rebalancing cluster service here");
+            case FABRIC8 -> throw new IllegalArgumentException("fabric8 has no cluster service to rebalance");
         };
         members.add(member);
         return member;

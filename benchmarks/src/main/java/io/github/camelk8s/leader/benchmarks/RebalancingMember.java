@@ -3,6 +3,7 @@ package io.github.camelk8s.leader.benchmarks;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.camelk8s.leader.cluster.K8sLeaderClusterService;
 import io.github.camelk8s.leader.testsupport.Pod;
 import io.github.camelk8s.leader.testsupport.Timings;
 import org.apache.camel.builder.RouteBuilder;
@@ -79,6 +80,31 @@ abstract class RebalancingMember {
     @Override
     public String toString() {
         return identity;
+    }
+
+    /**
+     * This component: {@code K8sLeaderClusterService} with rebalancing, in the group of the scenario. The pod
+     * joins the group once its CamelContext has started and leaves it as the context begins to stop.
+     */
+    static final class Ours extends RebalancingMember {
+
+        Ours(RebalancingGroup group, String identity) throws Exception {
+            super(group, identity);
+            Timings t = group.timings();
+            K8sLeaderClusterService cluster = new K8sLeaderClusterService();
+            var options = cluster.getConfiguration();
+            options.setKubernetesClient(pod.client());
+            options.setNamespace(group.namespace());
+            options.setIdentity(identity);
+            options.setLeaseDuration(t.leaseDuration());
+            options.setRenewDeadline(t.renewDeadline());
+            options.setRetryPeriod(t.retryPeriod());
+            options.setRenewalInterval(t.renewalInterval());
+            cluster.setGroup(RebalancingGroup.GROUP);
+            cluster.setRebalancing(true);
+            pod.context().addService(cluster);
+            addRoutes(cluster, group.leases());
+        }
     }
 
     /**

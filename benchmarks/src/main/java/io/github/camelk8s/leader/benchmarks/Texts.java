@@ -68,11 +68,22 @@ final class Texts {
                 window. A watch connection counts as one request when opened.
                 - **Scale.** See the table's description. A `direct:` route creates no threads, so the threads \
                 counted are the election's and the client's.
+                - **Rebalancing.** See the tables' descriptions. Leadership is read from the routes, as Camel runs \
+                them: a Lease is led by a member while its route (under `ClusteredRoutePolicy`) is started in that \
+                member's pod, from the pod's route start and stop events, so a gap is the time no pod ran the \
+                Lease's route; a crashed member's routes count as stopped at the crash. Requests at rest are \
+                counted at the API server per member; membership requests are those for this component's member \
+                slot Leases (`<group>-member-<n>`, one renewal per renewalInterval) and Camel's Pod lists (its \
+                members are the Ready Pods, listed at every poll of every Lease). Camel's \
+                `RebalancingCamelClusterService` reconciles every retryPeriod; it gives a Lease up by letting the \
+                leader stop renewing it for a leaseDuration (its routes stop when their leadership is not refreshed \
+                for renewDeadline), after which another member takes it; a gracefully stopped Camel member's Leases \
+                are taken once its Pod is gone, a leaseDuration before their routes start.
                 - **Concurrency.** Start-up, this component's graceful handovers and the 50-candidate handovers run \
                 one at a time. The peers' handovers, every crash take-over and the API load window run at the same \
                 time, each in its own namespace, because they are dominated by seconds of waiting (a poll period, a \
-                leaseDuration): this keeps the whole run under fifteen minutes. Scale runs last, one \
-                implementation at a time, each on a mock API server of its own.
+                leaseDuration): this keeps the whole run under fifteen minutes. Scale and rebalancing run last, \
+                one implementation at a time, each on a mock API server of its own.
                 - **Machine.** A shared 2-core VM; other processes' load is in the conditions above. Figures in \
                 milliseconds move by a few ms between runs; the ratios do not change character.
 
