@@ -152,7 +152,7 @@ final class Rebalancing {
         } else {
             // the oldest member goes: it has led its share the longest
             RebalancingMember member = live.remove(0);
-            fewest = stateBefore.leasesByMember().getOrDefault(member.identity, 0);
+            fewest = stateBefore.leasesByMember().getOrDefault(member.identity(), 0);
             t0 = System.nanoTime();
             if (move == Move.LEAVE) {
                 member.stop();
@@ -169,7 +169,7 @@ final class Rebalancing {
         if (longest.gap() > spec.timings().retryPeriod().toNanos()) {
             // what the Lease that waited longest went through, for whoever reads the log
             LOG.info("  {} {} {}: {} without a leader for {} ms; its routes (ms after the move began): {}",
-                    group.impl().label, spec.key(), move.label, longest.gapLease(),
+                    group.impl.label, spec.key(), move.label, longest.gapLease(),
                     Results.number(Handover.ms(longest.gap())), changes.stream()
                             .filter(c -> c.lease().equals(longest.gapLease()) && c.nanos() - t0 > 0
                                          && c.nanos() - end <= 0)
@@ -187,7 +187,7 @@ final class Rebalancing {
      * {@link Case#timeout}.
      */
     private static double awaitEven(RebalancingGroup group, List<RebalancingMember> live, long t0, Case spec) {
-        Set<String> members = live.stream().map(m -> m.identity).collect(Collectors.toSet());
+        Set<String> members = live.stream().map(m -> m.identity()).collect(Collectors.toSet());
         long deadline = t0 + spec.timeout().toNanos();
         while (System.nanoTime() - deadline < 0) {
             List<RebalancingGroup.Change> changes = group.changes();
@@ -204,7 +204,7 @@ final class Rebalancing {
         }
         RebalancingGroup.State state = group.stateAt(group.changes(), System.nanoTime());
         LOG.warn("  {} {}: the spread was not even within {}: {} of {} Leases led, by member {}",
-                group.impl().label, spec.key(), spec.timeout(), state.leadersByLease().size(), spec.leases(),
+                group.impl.label, spec.key(), spec.timeout(), state.leadersByLease().size(), spec.leases(),
                 state.describe());
         return Double.NaN;
     }
@@ -219,7 +219,7 @@ final class Rebalancing {
         RebalancingGroup.State start = group.stateAt(changes, from);
         Map<String, Integer> leaders = new HashMap<>();
         Map<String, Long> since = new HashMap<>();
-        for (String lease : group.leases()) {
+        for (String lease : group.leases) {
             int n = start.leadersByLease().getOrDefault(lease, Set.of()).size();
             leaders.put(lease, n);
             since.put(lease, from);
@@ -245,7 +245,7 @@ final class Rebalancing {
             leaders.put(c.lease(), n + (c.started() ? 1 : -1));
             since.put(c.lease(), c.nanos());
         }
-        for (String lease : group.leases()) {
+        for (String lease : group.leases) {
             if (leaders.get(lease) == 0 && to - since.get(lease) > gap) {
                 gap = to - since.get(lease);
                 gapLease = lease;
@@ -261,15 +261,15 @@ final class Rebalancing {
         Map<String, long[]> tallyBefore = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         for (RebalancingMember m : live) {
-            before.put(m.identity, api.counts().snapshot(m.identity));
-            tallyBefore.put(m.identity, tally.of(m.identity));
+            before.put(m.identity(), api.counts().snapshot(m.identity()));
+            tallyBefore.put(m.identity(), tally.of(m.identity()));
         }
         Benchmarks.sleep(window.toMillis());
         double minutes = (System.nanoTime() - t0) / (double) Duration.ofMinutes(1).toNanos();
         for (RebalancingMember m : live) {
-            CountingDispatcher.Snapshot delta = api.counts().snapshot(m.identity).minus(before.get(m.identity));
-            long[] now = tally.of(m.identity);
-            long[] was = tallyBefore.get(m.identity);
+            CountingDispatcher.Snapshot delta = api.counts().snapshot(m.identity()).minus(before.get(m.identity()));
+            long[] now = tally.of(m.identity());
+            long[] was = tallyBefore.get(m.identity());
             requests.add(delta.requests() / minutes);
             membership.add((now[0] - was[0]) / minutes);
             membershipWrites.add((now[1] - was[1]) / minutes);

@@ -57,11 +57,12 @@ final class RebalancingGroup implements AutoCloseable {
     record Change(String member, String lease, boolean started, long nanos) {
     }
 
-    private final Impl impl;
-    private final MockApiServer api;
-    private final String namespace;
-    private final Timings timings;
-    private final List<String> leases;
+    final Impl impl;
+    final MockApiServer api;
+    final String namespace;
+    final Timings timings;
+    /** The Leases, one route each in every member: lease-0, lease-1, ... */
+    final List<String> leases;
     private final List<RebalancingMember> members = new ArrayList<>();
     private int next;
 
@@ -71,26 +72,6 @@ final class RebalancingGroup implements AutoCloseable {
         this.namespace = namespace;
         this.timings = timings;
         this.leases = IntStream.range(0, leases).mapToObj(i -> "lease-" + i).toList();
-    }
-
-    Impl impl() {
-        return impl;
-    }
-
-    MockApiServer api() {
-        return api;
-    }
-
-    String namespace() {
-        return namespace;
-    }
-
-    Timings timings() {
-        return timings;
-    }
-
-    List<String> leases() {
-        return leases;
     }
 
     /** A new member (a new pod, a new identity), not started. */
@@ -116,12 +97,12 @@ final class RebalancingGroup implements AutoCloseable {
                     break;
                 }
                 if (c.started() ? running.add(c.routeId()) : running.remove(c.routeId())) {
-                    all.add(new Change(member.identity, c.routeId(), c.started(), c.nanos()));
+                    all.add(new Change(member.identity(), c.routeId(), c.started(), c.nanos()));
                 }
             }
             if (crashed != 0) {
                 for (String lease : running) {
-                    all.add(new Change(member.identity, lease, false, crashed));
+                    all.add(new Change(member.identity(), lease, false, crashed));
                 }
             }
         }

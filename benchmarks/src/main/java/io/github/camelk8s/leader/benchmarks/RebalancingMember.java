@@ -1,14 +1,11 @@
 package io.github.camelk8s.leader.benchmarks;
 
-import java.time.Duration;
 import java.util.List;
 
 import io.github.camelk8s.leader.cluster.K8sLeaderClusterService;
 import io.github.camelk8s.leader.testsupport.Pod;
-import io.github.camelk8s.leader.testsupport.Timings;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.cluster.CamelClusterService;
-import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.support.cluster.RebalancingCamelClusterService;
@@ -24,19 +21,16 @@ import org.apache.camel.support.cluster.RebalancingCamelClusterService;
 abstract class RebalancingMember {
 
     final RebalancingGroup group;
-    final String identity;
     final Pod pod;
     /** When the member crashed (its routes count as gone from then on), by System.nanoTime(); 0 if it did not. */
     volatile long crashedNanos;
 
     RebalancingMember(RebalancingGroup group, String identity) {
         this.group = group;
-        this.identity = identity;
-        this.pod = new Pod(identity, group.api().newDefaultClient(identity, group.namespace()))
-                .shutdownTimeout(Duration.ofSeconds(5));
+        this.pod = BenchmarkCandidate.pod(group.api, group.namespace, identity);
         // a new client's first answer builds its deserializer (it scans the classpath), on the event loop that
         // every member's client shares: not while another member's move is timed
-        pod.client().leases().inNamespace(group.namespace()).list();
+        pod.client().leases().inNamespace(group.namespace).list();
     }
 
     /** The routes, one per Lease, each under the cluster service's policy for that Lease. */
@@ -77,9 +71,14 @@ abstract class RebalancingMember {
         }
     }
 
+    /** The member's identity, its pod's name. */
+    String identity() {
+        return pod.name();
+    }
+
     @Override
     public String toString() {
-        return identity;
+        return identity();
     }
 
     /**
@@ -90,20 +89,13 @@ abstract class RebalancingMember {
 
         Ours(RebalancingGroup group, String identity) throws Exception {
             super(group, identity);
-            Timings t = group.timings();
             K8sLeaderClusterService cluster = new K8sLeaderClusterService();
-            var options = cluster.getConfiguration();
-            options.setKubernetesClient(pod.client());
-            options.setNamespace(group.namespace());
-            options.setIdentity(identity);
-            options.setLeaseDuration(t.leaseDuration());
-            options.setRenewDeadline(t.renewDeadline());
-            options.setRetryPeriod(t.retryPeriod());
-            options.setRenewalInterval(t.renewalInterval());
+            K8sLeaderCandidate.configure(cluster.getConfiguration(), pod.client(), group.namespace, identity,
+                    group.timings);
             cluster.setGroup(RebalancingGroup.GROUP);
             cluster.setRebalancing(true);
             pod.context().addService(cluster);
-            addRoutes(cluster, group.leases());
+            addRoutes(cluster, group.leases);
         }
     }
 
@@ -120,27 +112,18 @@ abstract class RebalancingMember {
 
         Camel(RebalancingGroup group, String identity) throws Exception {
             super(group, identity);
-            Timings t = group.timings();
-            KubernetesConfiguration configuration = new KubernetesConfiguration();
-            configuration.setKubernetesClient(pod.client());
-            KubernetesClusterService kubernetes = new KubernetesClusterService(configuration);
-            kubernetes.setKubernetesNamespace(group.namespace());
-            kubernetes.setPodName(identity);
-            kubernetes.setClusterLabels(CamelClusterCandidate.LABELS);
-            kubernetes.setKubernetesResourceName("camel");
-            kubernetes.setLeaseDurationMillis(t.leaseDuration().toMillis());
-            kubernetes.setRenewDeadlineMillis(t.renewDeadline().toMillis());
-            kubernetes.setRetryPeriodMillis(t.retryPeriod().toMillis());
+            KubernetesClusterService kubernetes = CamelClusterCandidate.clusterService(pod.client(),
+                    group.namespace, identity, group.timings);
             RebalancingCamelClusterService cluster
-                    = new RebalancingCamelClusterService(kubernetes, t.retryPeriod().toMillis());
+                    = new RebalancingCamelClusterService(kubernetes, group.timings.retryPeriod().toMillis());
             pod.context().addService(cluster);
-            addRoutes(cluster, group.leases());
+            addRoutes(cluster, group.leases);
         }
 
         @Override
         void start() {
             super.start();
-            CamelClusterCandidate.createReadyPod(group.api().admin(), group.namespace(), identity);
+            CamelClusterCandidate.createReadyPod(group.api.admin(), group.namespace, identity());
         }
 
         @Override
@@ -148,7 +131,7 @@ abstract class RebalancingMember {
             try {
                 pod.stop();
             } finally {
-                deletePod();
+                CamelClusterCandidate.deletePod(group.api.admin(), group.namespace, identity());
                 pod.close();
             }
         }
@@ -156,11 +139,7 @@ abstract class RebalancingMember {
         @Override
         void crash() {
             super.crash();
-            deletePod();
-        }
-
-        private void deletePod() {
-            group.api().admin().pods().inNamespace(group.namespace()).withName(identity).delete();
+            CamelClusterCandidate.deletePod(group.api.admin(), group.namespace, identity());
         }
     }
 }
