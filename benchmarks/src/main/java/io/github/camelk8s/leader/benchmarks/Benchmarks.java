@@ -95,7 +95,8 @@ public final class Benchmarks {
 
         /**
          * 12 Leases over 3, 4 and 3 members on the short timings, both implementations; then many Leases over ten
-         * members, this component alone (see {@link Rebalancing#LARGE_CASE} for why not a thousand, nor Camel).
+         * members on the default timings, this component alone (see {@link Rebalancing#largeCase} for why not a
+         * thousand, nor Camel); a smoke run takes 50 Leases over five members on the short timings.
          */
         private static List<Rebalancing.Case> rebalancing(boolean quick) {
             return List.of(Rebalancing.Case.of("6", "12", 12, 3, BenchmarkTimings.SHORT, quick
@@ -103,7 +104,8 @@ public final class Benchmarks {
                             : List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN,
                                     Rebalancing.Move.CRASH), Duration.ofSeconds(quick ? 10 : 15),
                             List.of(Impl.K8S_LEADER, Impl.CAMEL)),
-                    Rebalancing.Case.of("6b", "large", quick ? 100 : 200, 10, BenchmarkTimings.DEFAULT,
+                    Rebalancing.Case.of("6b", "large", quick ? 50 : 200, quick ? 5 : 10,
+                            quick ? BenchmarkTimings.SHORT : BenchmarkTimings.DEFAULT,
                             List.of(Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN), Duration.ofSeconds(10),
                             List.of(Impl.K8S_LEADER)));
         }

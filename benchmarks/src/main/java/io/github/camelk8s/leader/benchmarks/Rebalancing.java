@@ -81,14 +81,19 @@ final class Rebalancing {
     /**
      * Why the large case is not 1,000 Leases over 10 members, and why Camel sits it out: as written in the page.
      */
-    static final String LARGE_CASE = "1,000 Leases over 10 members do not fit in one JVM on two cores with the mock "
-            + "API server: every member follows every Lease through its own watch, so each renewal reaches ten "
-            + "clients (at these timings 500 renewals and 5,000 watch events a second, through the mock's one event "
-            + "loop), and in trial runs most of the Leases were still without a leader after two minutes; 500 "
-            + "spread evenly, but a move then took seconds. So this case has the most Leases that fit with room to "
-            + "spare, and this component alone: Camel's KubernetesClusterService runs two threads and polls twice "
-            + "per Lease every retryPeriod in every member (at this size 4,000 threads and about 2,000 requests a "
-            + "second), more than the mock serves, and each of its moves waits out a leaseDuration (15 s) or more.";
+    static String largeCase(Case spec) {
+        int routes = spec.leases() * spec.members();
+        double polls = 2.0 * routes * 1000 / spec.timings().retryPeriod().toMillis();
+        return "1,000 Leases over 10 members do not fit in one JVM on two cores with the mock API server: every "
+               + "member follows every Lease through its own watch, so each renewal reaches ten clients (at the "
+               + "default timings 500 renewals and 5,000 watch events a second, through the mock's one event loop), "
+               + "and in trial runs most of the Leases were still without a leader after two minutes; 500 spread "
+               + "evenly, but a move then took seconds. So this case has fewer Leases, and this component alone: "
+               + "Camel's KubernetesClusterService runs two threads and polls twice per Lease every retryPeriod in "
+               + "every member (here " + Results.number(2.0 * routes) + " threads and about "
+               + Results.number(polls) + " requests a second), more than the mock serves, and each of its moves "
+               + "waits out a leaseDuration or more.";
+    }
 
     private Rebalancing() {
     }
@@ -352,7 +357,7 @@ final class Rebalancing {
                + "to stop. Camel: reconciling every retryPeriod; its members are the Ready Pods (created once the "
                + "context has started, deleted when it has stopped or crashed); membership requests are its Pod "
                + "lists, this component's its member slot Lease's." + (spec.impls().contains(Impl.CAMEL) ? ""
-                       : " " + LARGE_CASE);
+                       : " " + largeCase(spec));
     }
 
     private static void targets(Results results, Case spec, List<Outcome> outcomes) {

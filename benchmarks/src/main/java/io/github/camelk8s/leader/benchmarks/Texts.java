@@ -21,8 +21,8 @@ final class Texts {
                 `K8sLeaderClusterService` with rebalancing beside Camel's `RebalancingCamelClusterService` over \
                 `KubernetesClusterService`, the same routes under `ClusteredRoutePolicy` in both.
 
-                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about thirteen \
-                minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about four). \
+                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about fourteen \
+                minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about five). \
                 `-Dbenchmarks.only=scale` runs some scenarios only (comma-separated: startup, handover, many, \
                 concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead.
                 """;
