@@ -3,6 +3,7 @@ package io.github.camelk8s.leader.benchmarks;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Pod;
 import io.github.camelk8s.leader.testsupport.WorkLog;
 import org.apache.camel.CamelContext;
@@ -30,10 +31,14 @@ abstract class BenchmarkCandidate {
     BenchmarkCandidate(Setup setup, String identity) {
         this.setup = setup;
         this.identity = identity;
-        this.pod = new Pod(identity, setup.api().newDefaultClient(identity, setup.namespace()))
-                .shutdownTimeout(Duration.ofSeconds(5));
+        this.pod = pod(setup.api(), setup.namespace(), identity);
         this.client = pod.client();
         this.context = pod.context();
+    }
+
+    /** A pod with a client of its own (fabric8's defaults), whose graceful stop waits at most 5 s for exchanges. */
+    static Pod pod(MockApiServer api, String namespace, String identity) {
+        return new Pod(identity, api.newDefaultClient(identity, namespace)).shutdownTimeout(Duration.ofSeconds(5));
     }
 
     /** The leader-only route, with the implementation's way of making it leader-only. */

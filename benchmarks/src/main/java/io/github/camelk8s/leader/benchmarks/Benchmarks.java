@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,31 +27,96 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every scenario for the three implementations on one mock API server in one JVM and writes
- * docs/benchmarks.md and benchmarks/results.json. See {@link Plan} for the repetitions.
+ * Runs every scenario for the three implementations on one mock API server in one JVM (scale and rebalancing: one
+ * server per implementation) and writes docs/benchmarks.md and benchmarks/results.json. See {@link Plan} for the
+ * repetitions, {@link Scenario} for running some scenarios only.
  * <p>
  * Phases: first the millisecond figures, one thing at a time (start-up, this component's graceful handovers, fifty
  * candidates on one Lease); then the figures measured in seconds, all implementations at once, each in its own
  * namespace (the peers' handovers, every crash take-over, the two-minute API load window), which keeps the run
- * under fifteen minutes; last, the scale scenario, one implementation at a time.
+ * under fifteen minutes; last, the scale and rebalancing scenarios, one implementation at a time, each on a mock
+ * API server of its own.
  */
 public final class Benchmarks {
 
     private static final Logger LOG = LoggerFactory.getLogger("bench");
 
-    /** How many repetitions; {@code quick} is a smoke run of every scenario. */
-    record Plan(boolean quick, int startupWarmups, int startupReps, int gracefulWarmups, int gracefulOurs,
-                int gracefulFabric8Short, int gracefulFabric8Default, int gracefulCamelShort, int gracefulCamelDefault,
-                int crashShort, int crashDefault, int crashCamelShort, int crashCamelDefault, int manyCandidates,
-                int manyOurs, int manyFabric8, Duration loadWindow, int scaleLeases, Duration scaleSettle,
-                Duration scaleWindow) {
+    /**
+     * The scenarios, by the names {@code -Dbenchmarks.only} takes (comma-separated; empty: all of them). A run of some
+     * of them writes its page and JSON under benchmarks/target, never over docs/benchmarks.md.
+     */
+    enum Scenario {
+        /** 5. start-up on a free Lease. */
+        STARTUP,
+        /** 1. this component's graceful handovers, alone on the machine. */
+        HANDOVER,
+        /** 4b. fifty candidates on one Lease. */
+        MANY,
+        /** 1 and 2 for the peers, every crash take-over, 3. API load: all at once. */
+        CONCURRENT,
+        /** 4. many Leases in one JVM. */
+        SCALE,
+        /** 6. rebalancing Leases over a group of members. */
+        REBALANCING;
 
-        static Plan of(boolean quick) {
+        final String key = name().toLowerCase(Locale.ROOT);
+
+        static Set<Scenario> parse(String only) {
+            if (only == null || only.isBlank()) {
+                return EnumSet.allOf(Scenario.class);
+            }
+            Set<Scenario> chosen = EnumSet.noneOf(Scenario.class);
+            for (String name : only.split(",")) {
+                String key = name.trim().toLowerCase(Locale.ROOT);
+                chosen.add(java.util.Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("-Dbenchmarks.only: no scenario '" + key
+                                + "'; the scenarios are " + java.util.Arrays.stream(values()).map(s -> s.key)
+                                .toList())));
+            }
+            return chosen;
+        }
+    }
+
+    /** How many repetitions; {@code quick} is a smoke run of every scenario. */
+    record Plan(boolean quick, Set<Scenario> scenarios, int startupWarmups, int startupReps, int gracefulWarmups,
+                int gracefulOurs, int gracefulFabric8Short, int gracefulFabric8Default, int gracefulCamelShort,
+                int gracefulCamelDefault, int crashShort, int crashDefault, int crashCamelShort, int crashCamelDefault,
+                int manyCandidates, int manyOurs, int manyFabric8, Duration loadWindow, int scaleLeases,
+                Duration scaleSettle, Duration scaleWindow, List<Rebalancing.Case> rebalancing) {
+
+        static Plan of(boolean quick, Set<Scenario> scenarios) {
             return quick
-                    ? new Plan(true, 2, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20), 100,
-                            Duration.ofSeconds(10), Duration.ofSeconds(5))
-                    : new Plan(false, 5, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5, Duration.ofMinutes(2),
-                            1000, Duration.ofSeconds(65), Duration.ofSeconds(15));
+                    ? new Plan(true, scenarios, 2, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20),
+                            100, Duration.ofSeconds(10), Duration.ofSeconds(5), rebalancing(true))
+                    : new Plan(false, scenarios, 5, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5,
+                            Duration.ofMinutes(2), 1000, Duration.ofSeconds(65), Duration.ofSeconds(15),
+                            rebalancing(false));
+        }
+
+        /**
+         * 12 Leases over 3, 4 and 3 members on the short timings, both implementations; then many Leases over ten
+         * members on the default timings, this component alone (see {@link Rebalancing#largeCase} for why not a
+         * thousand, nor Camel); a smoke run takes 50 Leases over five members on the short timings.
+         */
+        private static List<Rebalancing.Case> rebalancing(boolean quick) {
+            return List.of(Rebalancing.Case.of("6", "12", 12, 3, BenchmarkTimings.SHORT, quick
+                            ? List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.CRASH)
+                            : List.of(Rebalancing.Move.JOIN, Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN,
+                                    Rebalancing.Move.CRASH), Duration.ofSeconds(quick ? 10 : 15),
+                            List.of(Impl.K8S_LEADER, Impl.CAMEL)),
+                    Rebalancing.Case.of("6b", "large", quick ? 50 : 200, quick ? 5 : 10,
+                            quick ? BenchmarkTimings.SHORT : BenchmarkTimings.DEFAULT,
+                            List.of(Rebalancing.Move.LEAVE, Rebalancing.Move.JOIN), Duration.ofSeconds(10),
+                            List.of(Impl.K8S_LEADER)));
+        }
+
+        boolean runs(Scenario scenario) {
+            return scenarios.contains(scenario);
+        }
+
+        /** Every scenario runs: the run may replace docs/benchmarks.md. */
+        boolean complete() {
+            return scenarios.size() == Scenario.values().length;
         }
     }
 
@@ -57,9 +124,17 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
-        Plan plan = Plan.of(Boolean.getBoolean("benchmarks.quick"));
+        Plan plan = Plan.of(Boolean.getBoolean("benchmarks.quick"),
+                Scenario.parse(System.getProperty("benchmarks.only", "")));
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
+        if (!plan.complete()) {
+            // a partial run must not replace the page of a whole one
+            Path partial = Path.of(System.getProperty("benchmarks.partial", "benchmarks/target"));
+            markdown = partial.resolve("benchmarks-partial.md");
+            json = partial.resolve("results-partial.json");
+            LOG.info("Scenarios {} only: writing {} and {}", plan.scenarios(), markdown, json);
+        }
         int status = 0;
         try (MockApiServer api = new MockApiServer()) {
             Results results = new Benchmarks().run(api, plan);
@@ -93,8 +168,10 @@ public final class Benchmarks {
         Results.Row startFirst = startup.row("firstExchange", "Start to first exchange of the leader-only route",
                 "ms");
         elected.remark(Impl.CAMEL, "(no such event)");
-        LOG.info("Start-up: the three implementations in turn");
-        Startup.run(api, plan.startupWarmups(), plan.startupReps(), elected, startFirst);
+        if (plan.runs(Scenario.STARTUP)) {
+            LOG.info("Start-up: the three implementations in turn");
+            Startup.run(api, plan.startupWarmups(), plan.startupReps(), elected, startFirst);
+        }
 
         // ---- 1. graceful handover (this component, alone on the machine) --------------------------------------
         Map<Timings, Map<Impl, AtomicInteger>> overlaps = new java.util.LinkedHashMap<>();
@@ -118,9 +195,11 @@ public final class Benchmarks {
             handoverRows.put(t, new Results.Row[] { g, cr, cc });
         }
         for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
-            LOG.info("Graceful handover: {} {}", Impl.K8S_LEADER.label, t.name());
-            Handover.run(group(api, Impl.K8S_LEADER, t, "handover"), 3, plan.gracefulWarmups(), plan.gracefulOurs(),
-                    0, figures(t, Impl.K8S_LEADER, overlaps));
+            if (plan.runs(Scenario.HANDOVER)) {
+                LOG.info("Graceful handover: {} {}", Impl.K8S_LEADER.label, t.name());
+                Handover.run(group(api, Impl.K8S_LEADER, t, "handover"), 3, plan.gracefulWarmups(),
+                        plan.gracefulOurs(), 0, figures(t, Impl.K8S_LEADER, overlaps));
+            }
         }
 
         // ---- 4b. fifty candidates on one Lease -----------------------------------------------------------------
@@ -132,12 +211,64 @@ public final class Benchmarks {
                 + "whatever the number of candidates (scenario 1).");
         Results.Row manyRow = many.row("graceful", "Graceful handover", "ms");
         AtomicInteger manyOverlaps = new AtomicInteger();
-        LOG.info("{} candidates on one Lease: {}", plan.manyCandidates(), Impl.K8S_LEADER.label);
-        Handover.run(group(api, Impl.K8S_LEADER, BenchmarkTimings.DEFAULT, "many"), plan.manyCandidates(),
-                plan.gracefulWarmups(), plan.manyOurs(), 0,
-                new Handover.Figures(manyRow.samples(Impl.K8S_LEADER), new Samples(), new Samples(), manyOverlaps));
+        if (plan.runs(Scenario.MANY)) {
+            LOG.info("{} candidates on one Lease: {}", plan.manyCandidates(), Impl.K8S_LEADER.label);
+            Handover.run(group(api, Impl.K8S_LEADER, BenchmarkTimings.DEFAULT, "many"), plan.manyCandidates(),
+                    plan.gracefulWarmups(), plan.manyOurs(), 0, new Handover.Figures(manyRow.samples(Impl.K8S_LEADER),
+                            new Samples(), new Samples(), manyOverlaps));
+        }
 
         // ---- the figures measured in seconds: all implementations at once -----------------------------------
+        if (plan.runs(Scenario.CONCURRENT)) {
+            concurrent(api, plan, results, overlaps, manyRow, manyOverlaps);
+        }
+
+        // ---- 4. scale ------------------------------------------------------------------------------------------
+        List<Scale.Outcome> scale = new ArrayList<>();
+        if (plan.runs(Scenario.SCALE)) {
+            for (Impl impl : Impl.values()) {
+                LOG.info("Scale: {} Leases, {}", plan.scaleLeases(), impl.label);
+                scale.add(Scale.measure(impl, plan.scaleLeases(), plan.scaleSettle(), plan.scaleWindow()));
+            }
+            scaleResults(results, scale, plan);
+        }
+
+        // ---- 6. rebalancing ------------------------------------------------------------------------------------
+        if (plan.runs(Scenario.REBALANCING)) {
+            for (Rebalancing.Case c : plan.rebalancing()) {
+                List<Rebalancing.Outcome> outcomes = new ArrayList<>();
+                for (Impl impl : c.impls()) {
+                    LOG.info("Rebalancing: {} Leases over {} members, {}", c.leases(), c.members(), impl.label);
+                    outcomes.add(Rebalancing.run(impl, c));
+                }
+                Rebalancing.report(results, c, outcomes);
+            }
+        }
+
+        // ---- targets -------------------------------------------------------------------------------------------
+        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
+            for (Impl impl : Impl.values()) {
+                int n = overlaps.get(t).get(impl).get();
+                if (n > 0) {
+                    results.notes.add(impl.label + " (" + t.name() + "): in " + n + " graceful handover(s) the old "
+                                      + "leader's route ran after the new leader's had started.");
+                }
+            }
+        }
+        if (manyOverlaps.get() > 0) {
+            results.notes.add(manyOverlaps.get() + " overlapping leaders in the many-candidates handovers.");
+        }
+        targets(results, startup, many);
+        results.conditions.put("Run time (benchmark JVM)", Math.round(Handover.ms(System.nanoTime() - began) / 1000)
+                                                           + " s");
+        results.conditions.put("Load average (1/5/15 min) at the end", loadAverage());
+        return results;
+    }
+
+    /** The peers' handovers, every crash take-over and the API load window, at the same time. */
+    private void concurrent(MockApiServer api, Plan plan, Results results,
+                            Map<Timings, Map<Impl, AtomicInteger>> overlaps, Results.Row manyRow,
+                            AtomicInteger manyOverlaps) throws Exception {
         LOG.info("Concurrent phase: peers' handovers, every crash take-over, API load ({} window)", plan.loadWindow());
         List<ApiLoad> loads = new ArrayList<>();
         for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
@@ -194,33 +325,6 @@ public final class Benchmarks {
             job.get();
         }
         pool.shutdown();
-
-        // ---- 4. scale ------------------------------------------------------------------------------------------
-        List<Scale.Outcome> scale = new ArrayList<>();
-        for (Impl impl : Impl.values()) {
-            LOG.info("Scale: {} Leases, {}", plan.scaleLeases(), impl.label);
-            scale.add(Scale.measure(api, impl, plan.scaleLeases(), plan.scaleSettle(), plan.scaleWindow()));
-        }
-        scaleResults(results, scale, plan);
-
-        // ---- targets -------------------------------------------------------------------------------------------
-        for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
-            for (Impl impl : Impl.values()) {
-                int n = overlaps.get(t).get(impl).get();
-                if (n > 0) {
-                    results.notes.add(impl.label + " (" + t.name() + "): in " + n + " graceful handover(s) the old "
-                                      + "leader's route ran after the new leader's had started.");
-                }
-            }
-        }
-        if (manyOverlaps.get() > 0) {
-            results.notes.add(manyOverlaps.get() + " overlapping leaders in the many-candidates handovers.");
-        }
-        targets(results, startup, many, scale);
-        results.conditions.put("Run time (benchmark JVM)", Math.round(Handover.ms(System.nanoTime() - began) / 1000)
-                                                           + " s");
-        results.conditions.put("Load average (1/5/15 min) at the end", loadAverage());
-        return results;
     }
 
     private final Map<Timings, Results.Row[]> handoverRows = new java.util.LinkedHashMap<>();
@@ -271,7 +375,8 @@ public final class Benchmarks {
         Results.Table table = results.table("scale", "4. Scale: " + plan.scaleLeases() + " Leases in one JVM",
                 "One candidate on each of " + plan.scaleLeases() + " Leases, one shared client, timings "
                 + BenchmarkTimings.DEFAULT.describe() + "; camel-k8s-leader and Camel: one CamelContext with one "
-                + "leader-only `direct:` route per Lease; fabric8: one LeaderElector per Lease. Threads and heap are "
+                + "leader-only `direct:` route per Lease; fabric8: one LeaderElector per Lease. Each implementation "
+                + "runs alone, on a mock API server of its own (see the methodology). Threads and heap are "
                 + "counted from just before the elections start (client connected); threads after "
                 + plan.scaleSettle().toSeconds() + " s of steady state (idle pool threads time out after 30 s in "
                 + "camel-k8s-leader, 60 s in the fabric8 client), and at the peak while the elections start; "
@@ -318,33 +423,45 @@ public final class Benchmarks {
         }
     }
 
-    private void targets(Results results, Results.Table startup, Results.Table many, List<Scale.Outcome> scale) {
+    /** The targets of the scenarios that ran (a partial run has figures for some of them only). */
+    private void targets(Results results, Results.Table startup, Results.Table many) {
         for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             Results.Row[] rows = handoverRows.get(t);
             Samples ours = rows[0].samples(Impl.K8S_LEADER);
             Samples f8 = rows[0].samples(Impl.FABRIC8);
-            results.target("1. Graceful handover (" + t.describe() + ")", "p50 ≤ 50 ms",
-                    "p50 " + Results.number(ours.p50()) + " ms, p95 " + Results.number(ours.p95()) + " ms",
-                    ours.p50() <= 50, "");
-            double ratio = f8.p50() / ours.p50();
-            results.target("1. Graceful handover (" + t.describe() + ")", "≥ 20× faster than fabric8's LeaderElector",
-                    String.format(Locale.ROOT, "%.0f× (fabric8 p50 %s ms)", ratio, Results.number(f8.p50())),
-                    ratio >= 20, "");
+            if (ours.count() > 0) {
+                results.target("1. Graceful handover (" + t.describe() + ")", "p50 ≤ 50 ms",
+                        "p50 " + Results.number(ours.p50()) + " ms, p95 " + Results.number(ours.p95()) + " ms",
+                        ours.p50() <= 50, "");
+            }
+            if (ours.count() > 0 && f8.count() > 0) {
+                double ratio = f8.p50() / ours.p50();
+                results.target("1. Graceful handover (" + t.describe() + ")",
+                        "≥ 20× faster than fabric8's LeaderElector",
+                        String.format(Locale.ROOT, "%.0f× (fabric8 p50 %s ms)", ratio, Results.number(f8.p50())),
+                        ratio >= 20, "");
+            }
             Samples crash = rows[1].samples(Impl.K8S_LEADER);
             double limit = t.leaseDuration().toMillis() + 100;
-            results.target("2. Crash take-over (" + t.describe() + ")", "≤ leaseDuration + 100 ms = "
-                                                                         + Results.number(limit) + " ms",
-                    "p50 " + Results.number(crash.p50()) + " ms, p95 " + Results.number(crash.p95()) + " ms",
-                    crash.p95() <= limit, "");
+            if (crash.count() > 0) {
+                results.target("2. Crash take-over (" + t.describe() + ")", "≤ leaseDuration + 100 ms = "
+                                                                             + Results.number(limit) + " ms",
+                        "p50 " + Results.number(crash.p50()) + " ms, p95 " + Results.number(crash.p95()) + " ms",
+                        crash.p95() <= limit, "");
+            }
         }
         Samples manyOurs = many.rows.get(0).samples(Impl.K8S_LEADER);
-        results.target("4. Scale", "50 candidates on one Lease: graceful handover p50 ≤ 100 ms",
-                "p50 " + Results.number(manyOurs.p50()) + " ms, p95 " + Results.number(manyOurs.p95()) + " ms",
-                manyOurs.p50() <= 100, "");
+        if (manyOurs.count() > 0) {
+            results.target("4. Scale", "50 candidates on one Lease: graceful handover p50 ≤ 100 ms",
+                    "p50 " + Results.number(manyOurs.p50()) + " ms, p95 " + Results.number(manyOurs.p95()) + " ms",
+                    manyOurs.p50() <= 100, "");
+        }
         Samples start = startup.rows.get(0).samples(Impl.K8S_LEADER);
-        results.target("5. Start-up", "context start to ELECTED ≤ 100 ms",
-                "p50 " + Results.number(start.p50()) + " ms, p95 " + Results.number(start.p95()) + " ms",
-                start.p50() <= 100, "");
+        if (start.count() > 0) {
+            results.target("5. Start-up", "context start to ELECTED ≤ 100 ms",
+                    "p50 " + Results.number(start.p50()) + " ms, p95 " + Results.number(start.p95()) + " ms",
+                    start.p50() <= 100, "");
+        }
         // the targets and the tables read in scenario order (the scenarios ran in the order that suits the clock)
         results.targets.sort(java.util.Comparator.comparing(Results.Target::scenario));
         results.tables.sort(java.util.Comparator.comparing(t -> t.title));
@@ -362,14 +479,17 @@ public final class Benchmarks {
                     + System.getProperty("os.arch") + ")");
         c.put("Load average (1/5/15 min) at the start", loadAverage());
         c.put("API server", "fabric8 kubernetes-server-mock 7.5.2, CRUD mode, in the benchmark JVM; one instance "
-                            + "for every implementation");
+                            + "for every implementation, except in scale and rebalancing: a fresh one for each "
+                            + "implementation");
         c.put("Peers", "fabric8 kubernetes-client 7.5.2 `LeaderElector` (LeaseLock, releaseOnCancel=true); Camel "
-                       + "4.18.0 `KubernetesClusterService` (Lease) + `ClusteredRoutePolicy`");
+                       + "4.18.0 `KubernetesClusterService` (Lease) + `ClusteredRoutePolicy`; for rebalancing, Camel "
+                       + "4.18.0 `RebalancingCamelClusterService` over `KubernetesClusterService`");
         c.put("Timings (leaseDuration / renewDeadline / retryPeriod / renewalInterval)",
                 BenchmarkTimings.DEFAULT.describe() + " (default), " + BenchmarkTimings.SHORT.describe()
                 + " (short); the leader renews every retryPeriod");
-        c.put("Mode", plan.quick() ? "quick (-Dbenchmarks.quick=true): few repetitions, a smoke run"
-                : "full");
+        c.put("Mode", (plan.quick() ? "quick (-Dbenchmarks.quick=true): few repetitions, a smoke run" : "full")
+                      + (plan.complete() ? "" : "; scenarios " + plan.scenarios().stream().map(s -> s.key).toList()
+                                                + " only (-Dbenchmarks.only)"));
     }
 
     /** The commit measured, and whether the working tree had changes on top of it (then the figures are not its). */
@@ -424,6 +544,26 @@ public final class Benchmarks {
             return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean()
                     .getSystemLoadAverage());
         }
+    }
+
+    /**
+     * A new mock API server, warmed up: its first request with a body makes it build its deserializer, which
+     * scans the classpath for the Kubernetes model (seconds on two cores, blocking the server's only event loop), so
+     * a create, an update and a delete of a Lease go first, outside any measurement.
+     */
+    static MockApiServer freshApiServer() {
+        MockApiServer api = new MockApiServer();
+        // fabric8's default timeouts: the admin client's 2 s is too short for the first answer
+        try (var client = api.newDefaultClient("warm-up", "warm-up")) {
+            var leases = client.leases().inNamespace("warm-up");
+            var lease = leases.resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                    .withNewMetadata().withName("warm-up").endMetadata()
+                    .withNewSpec().withHolderIdentity("warm-up").endSpec().build()).create();
+            lease.getSpec().setHolderIdentity("");
+            leases.resource(lease).update();
+            leases.withName("warm-up").delete();
+        }
+        return api;
     }
 
     static void sleep(long millis) {

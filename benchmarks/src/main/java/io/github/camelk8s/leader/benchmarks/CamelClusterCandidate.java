@@ -24,17 +24,7 @@ final class CamelClusterCandidate extends BenchmarkCandidate {
 
     CamelClusterCandidate(Setup setup, String identity) throws Exception {
         super(setup, identity);
-        Timings t = setup.timings();
-        KubernetesConfiguration configuration = new KubernetesConfiguration();
-        configuration.setKubernetesClient(client);
-        KubernetesClusterService cluster = new KubernetesClusterService(configuration);
-        cluster.setKubernetesNamespace(setup.namespace());
-        cluster.setPodName(identity);
-        cluster.setClusterLabels(LABELS);
-        cluster.setKubernetesResourceName("camel");
-        cluster.setLeaseDurationMillis(t.leaseDuration().toMillis());
-        cluster.setRenewDeadlineMillis(t.renewDeadline().toMillis());
-        cluster.setRetryPeriodMillis(t.retryPeriod().toMillis());
+        KubernetesClusterService cluster = clusterService(client, setup.namespace(), identity, setup.timings());
         context.addService(cluster);
         ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(cluster, setup.lease());
         context.addRoutes(new RouteBuilder() {
@@ -44,6 +34,25 @@ final class CamelClusterCandidate extends BenchmarkCandidate {
             }
         });
         createReadyPod(setup.api().admin(), setup.namespace(), identity);
+    }
+
+    /**
+     * Camel's KubernetesClusterService (Lease type) for the pod {@code podName}, on its own client, with the
+     * timings; its members are the Ready Pods labelled {@link #LABELS}.
+     */
+    static KubernetesClusterService clusterService(KubernetesClient client, String namespace, String podName,
+                                                   Timings t) {
+        KubernetesConfiguration configuration = new KubernetesConfiguration();
+        configuration.setKubernetesClient(client);
+        KubernetesClusterService cluster = new KubernetesClusterService(configuration);
+        cluster.setKubernetesNamespace(namespace);
+        cluster.setPodName(podName);
+        cluster.setClusterLabels(LABELS);
+        cluster.setKubernetesResourceName("camel");
+        cluster.setLeaseDurationMillis(t.leaseDuration().toMillis());
+        cluster.setRenewDeadlineMillis(t.renewDeadline().toMillis());
+        cluster.setRetryPeriodMillis(t.retryPeriod().toMillis());
+        return cluster;
     }
 
     /**
@@ -64,8 +73,12 @@ final class CamelClusterCandidate extends BenchmarkCandidate {
     }
 
     /** The pod is gone (its process ended and the kubelet/controller removed it). */
+    static void deletePod(KubernetesClient admin, String namespace, String name) {
+        admin.pods().inNamespace(namespace).withName(name).delete();
+    }
+
     private void deletePod() {
-        setup.api().admin().pods().inNamespace(setup.namespace()).withName(identity).delete();
+        deletePod(setup.api().admin(), setup.namespace(), identity);
     }
 
     @Override

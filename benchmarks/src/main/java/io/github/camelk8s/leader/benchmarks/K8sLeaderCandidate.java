@@ -1,9 +1,11 @@
 package io.github.camelk8s.leader.benchmarks;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.camelk8s.leader.K8sLeaderComponent;
 import io.github.camelk8s.leader.K8sLeaderConfiguration;
 import io.github.camelk8s.leader.K8sLeaderConstants;
 import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
+import io.github.camelk8s.leader.testsupport.Timings;
 import org.apache.camel.builder.RouteBuilder;
 
 /** This component: the leader-only route carries a {@link K8sLeaderRoutePolicy}; stopping the context releases. */
@@ -14,14 +16,7 @@ final class K8sLeaderCandidate extends BenchmarkCandidate {
     K8sLeaderCandidate(Setup setup, String identity, boolean withEvents) throws Exception {
         super(setup, identity);
         K8sLeaderComponent component = new K8sLeaderComponent();
-        K8sLeaderConfiguration options = component.getConfiguration();
-        options.setKubernetesClient(client);
-        options.setNamespace(setup.namespace());
-        options.setIdentity(identity);
-        options.setLeaseDuration(setup.timings().leaseDuration());
-        options.setRenewDeadline(setup.timings().renewDeadline());
-        options.setRetryPeriod(setup.timings().retryPeriod());
-        options.setRenewalInterval(setup.timings().renewalInterval());
+        configure(component.getConfiguration(), client, setup.namespace(), identity, setup.timings());
         context.addComponent(K8sLeaderConstants.SCHEME, component);
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -37,6 +32,18 @@ final class K8sLeaderCandidate extends BenchmarkCandidate {
                 }
             }
         });
+    }
+
+    /** A candidate's options: its own client, namespace and identity, and the timings. */
+    static void configure(K8sLeaderConfiguration options, KubernetesClient client, String namespace,
+                          String identity, Timings t) {
+        options.setKubernetesClient(client);
+        options.setNamespace(namespace);
+        options.setIdentity(identity);
+        options.setLeaseDuration(t.leaseDuration());
+        options.setRenewDeadline(t.renewDeadline());
+        options.setRetryPeriod(t.retryPeriod());
+        options.setRenewalInterval(t.renewalInterval());
     }
 
     @Override

@@ -77,17 +77,37 @@ final class Results {
         final String title;
         final String description;
         final List<Row> rows = new ArrayList<>();
+        /** The implementations this table compares, this component first; their column headings. */
+        final Map<Impl, String> columns = new LinkedHashMap<>();
 
         Table(String key, String title, String description) {
             this.key = key;
             this.title = title;
             this.description = description;
+            for (Impl impl : Impl.values()) {
+                columns.put(impl, impl.label);
+            }
+        }
+
+        /** Only these implementations, this component first, under these headings (label, impl, label, ...). */
+        Table columns(Object... labelled) {
+            columns.clear();
+            for (int i = 0; i < labelled.length; i += 2) {
+                columns.put((Impl) labelled[i], (String) labelled[i + 1]);
+            }
+            return this;
         }
 
         Row row(String key, String label, String unit) {
             Row row = new Row(key, label, unit);
             rows.add(row);
             return row;
+        }
+
+        /** Whether any figure was measured (a scenario left out of a partial run measured none). */
+        boolean measured() {
+            return rows.stream().anyMatch(r -> !r.values.isEmpty()
+                                               || r.samples.values().stream().anyMatch(s -> s.count() > 0));
         }
     }
 
@@ -122,19 +142,24 @@ final class Results {
                     .append(" | ").append(t.met ? "yes" : "**no**").append(t.why.isEmpty() ? "" : ": " + t.why)
                     .append(" |\n");
         }
-        for (Table table : tables) {
+        for (Table table : measuredTables()) {
             md.append("\n## ").append(table.title).append("\n\n");
             if (!table.description.isEmpty()) {
                 md.append(table.description).append("\n\n");
             }
-            md.append("| Figure | ").append(Impl.K8S_LEADER.label).append(" | ").append(Impl.FABRIC8.label)
-                    .append(" | ratio | ").append(Impl.CAMEL.label).append(" | ratio |\n");
-            md.append("|---|---|---|---|---|---|\n");
+            md.append("| Figure |");
+            table.columns.forEach((impl, heading) -> md.append(" ").append(heading)
+                    .append(impl == Impl.K8S_LEADER ? " |" : " | ratio |"));
+            md.append("\n|---|").append("---|".repeat(table.columns.size() * 2 - 1)).append("\n");
             for (Row row : table.rows) {
-                md.append("| ").append(row.label).append(" | ").append(cell(row, Impl.K8S_LEADER))
-                        .append(" | ").append(cell(row, Impl.FABRIC8)).append(" | ").append(ratio(row, Impl.FABRIC8))
-                        .append(" | ").append(cell(row, Impl.CAMEL)).append(" | ").append(ratio(row, Impl.CAMEL))
-                        .append(" |\n");
+                md.append("| ").append(row.label).append(" |");
+                for (Impl impl : table.columns.keySet()) {
+                    md.append(" ").append(cell(row, impl)).append(" |");
+                    if (impl != Impl.K8S_LEADER) {
+                        md.append(" ").append(ratio(row, impl)).append(" |");
+                    }
+                }
+                md.append("\n");
             }
         }
         if (!notes.isEmpty()) {
@@ -145,12 +170,17 @@ final class Results {
         return md.toString();
     }
 
+    private List<Table> measuredTables() {
+        return tables.stream().filter(Table::measured).toList();
+    }
+
     private static String cell(Row row, Impl impl) {
         String remark = row.remarks.get(impl);
         Samples s = row.samples.get(impl);
         String text;
         if (s != null && s.count() > 0) {
-            text = "**" + number(s.p50()) + "** / " + number(s.p95()) + " " + row.unit + " (n=" + s.count() + ")";
+            text = "**" + number(s.p50()) + "** / " + number(s.p95()) + (row.unit.isEmpty() ? "" : " " + row.unit)
+                   + " (n=" + s.count() + ")";
         } else if (row.values.containsKey(impl)) {
             text = number(row.values.get(impl)) + (row.unit.isEmpty() ? "" : " " + row.unit);
         } else {
@@ -203,7 +233,7 @@ final class Results {
         }
         root.put("targets", ts);
         Map<String, Object> scenarios = new LinkedHashMap<>();
-        for (Table table : tables) {
+        for (Table table : measuredTables()) {
             Map<String, Object> figures = new LinkedHashMap<>();
             for (Row row : table.rows) {
                 Map<String, Object> perImpl = new LinkedHashMap<>();

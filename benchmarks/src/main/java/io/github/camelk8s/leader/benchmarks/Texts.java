@@ -17,10 +17,14 @@ final class Texts {
                 leader-only timer route (first tick 1 ms after it starts, then every 100 ms); leadership "arrives" when that route processes \
                 its first exchange. Latencies are given as **median** / p95 (nearest rank) with the number of \
                 repetitions; a ratio is the peer's median divided by this component's (above 1: the peer is slower \
-                or costlier).
+                or costlier). Scenario 6 spreads many Leases over a group of members: this component's \
+                `K8sLeaderClusterService` with rebalancing beside Camel's `RebalancingCamelClusterService` over \
+                `KubernetesClusterService`, the same routes under `ClusteredRoutePolicy` in both.
 
-                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about ten \
-                minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about three).
+                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about fourteen \
+                minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about five). \
+                `-Dbenchmarks.only=scale` runs some scenarios only (comma-separated: startup, handover, many, \
+                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead.
                 """;
     }
 
@@ -32,7 +36,12 @@ final class Texts {
                 every implementation; each candidate has its own fabric8 client with default settings (they share \
                 one Vert.x event loop), and names itself in a request header, so requests are counted per \
                 candidate at the server. Each group of candidates has a namespace of its own. The leader renews \
-                every retryPeriod in all three (camel-k8s-leader's `renewalInterval` is set to retryPeriod).
+                every retryPeriod in all three (camel-k8s-leader's `renewalInterval` is set to retryPeriod). \
+                The scale scenario gives each implementation a fresh server: the mock's CRUD store answers every \
+                GET and LIST by scanning everything it holds, on one event-loop thread, so what one implementation \
+                left behind slowed the next (Camel's thousand Lease pollers, a GET and a LIST per Lease every \
+                retryPeriod, outran a store that also held the others' two thousand Leases and a thousand Events, \
+                and led 3 or 4 of their Leases in three minutes).
                 - **The leader-only route.** `timer:work?delay=1&period=100`. Not `delay=0`: Camel's timer then \
                 schedules its first tick before its consumer counts as started, and when the timer thread wins that \
                 race the tick is skipped and a whole period is added at random (100 ms outliers in every \
@@ -59,11 +68,22 @@ final class Texts {
                 window. A watch connection counts as one request when opened.
                 - **Scale.** See the table's description. A `direct:` route creates no threads, so the threads \
                 counted are the election's and the client's.
+                - **Rebalancing.** See the tables' descriptions. Leadership is read from the routes, as Camel runs \
+                them: a Lease is led by a member while its route (under `ClusteredRoutePolicy`) is started in that \
+                member's pod, from the pod's route start and stop events, so a gap is the time no pod ran the \
+                Lease's route; a crashed member's routes count as stopped at the crash. Requests at rest are \
+                counted at the API server per member; membership requests are those for this component's member \
+                slot Leases (`<group>-member-<n>`, one renewal per renewalInterval) and Camel's Pod lists (its \
+                members are the Ready Pods, listed at every poll of every Lease). Camel's \
+                `RebalancingCamelClusterService` reconciles every retryPeriod; it gives a Lease up by letting the \
+                leader stop renewing it for a leaseDuration (its routes stop when their leadership is not refreshed \
+                for renewDeadline), after which another member takes it; a gracefully stopped Camel member's Leases \
+                are taken once its Pod is gone, a leaseDuration before their routes start.
                 - **Concurrency.** Start-up, this component's graceful handovers and the 50-candidate handovers run \
                 one at a time. The peers' handovers, every crash take-over and the API load window run at the same \
                 time, each in its own namespace, because they are dominated by seconds of waiting (a poll period, a \
-                leaseDuration): this keeps the whole run under fifteen minutes. Scale runs last, one \
-                implementation at a time.
+                leaseDuration): this keeps the whole run under fifteen minutes. Scale and rebalancing run last, \
+                one implementation at a time, each on a mock API server of its own.
                 - **Machine.** A shared 2-core VM; other processes' load is in the conditions above. Figures in \
                 milliseconds move by a few ms between runs; the ratios do not change character.
 
