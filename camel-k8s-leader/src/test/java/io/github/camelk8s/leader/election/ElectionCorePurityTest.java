@@ -36,7 +36,7 @@ class ElectionCorePurityTest {
 
     @ParameterizedTest(name = "{0} is pure")
     @ValueSource(strings = { "ElectionCore", "ElectionInput", "ElectionAction", "ElectionTimer", "LeaseRequest",
-                             "MemberSlots" })
+                             "MemberSlots", "LeaseSpread", "RebalancingCore" })
     void hasNoThreadsLocksIoOrClock(String type) throws IOException {
         String source = Files.readString(SOURCES.resolve(type + ".java"));
 
