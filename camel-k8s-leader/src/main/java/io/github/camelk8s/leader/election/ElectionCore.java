@@ -124,6 +124,8 @@ class ElectionCore {
     private Phase then = Phase.STOPPED;
     private boolean releaseWanted;
     private boolean yieldOver;
+    /** Out of the election until Resume: a withdrawal, which no YIELD_END ends. */
+    private boolean untilResumed;
 
     // ---- the observed record
     /** Null while unread or absent; {@link #known} tells which. */
@@ -224,6 +226,7 @@ class ElectionCore {
         } else if (input instanceof Yield y) {
             stepAside(y.duration());
         } else if (input instanceof ElectionInput.Resume) {
+            untilResumed = false;
             cancel(ElectionTimer.YIELD_END);
             yieldEnded();
         }
@@ -554,11 +557,21 @@ class ElectionCore {
         }
     }
 
+    /**
+     * A yield while already out of the election keeps the end it had: yielding again on every replica within
+     * yieldDuration must not keep the Lease unheld for ever. A withdrawal (no duration) lasts until Resume, and a
+     * timed yield meanwhile does not end it, or a Lease rebalanced to another member would be competed for again.
+     */
     private void stepAside(Duration duration) {
-        if (duration != null) {
-            arm(ElectionTimer.YIELD_END, now + duration.toNanos());
-        } else {
+        boolean out = isYielding();
+        if (duration == null) {
+            untilResumed = true;
             cancel(ElectionTimer.YIELD_END);
+        } else if (!out && !untilResumed) {
+            arm(ElectionTimer.YIELD_END, now + duration.toNanos());
+        }
+        if (out) {
+            return;
         }
         yieldOver = false;
         switch (phase) {
@@ -581,7 +594,7 @@ class ElectionCore {
                 }
             }
             default -> {
-                // yielding again restarts the time out of the election
+                // DRAINING or RELEASING for a stop: the stop goes on
             }
         }
     }

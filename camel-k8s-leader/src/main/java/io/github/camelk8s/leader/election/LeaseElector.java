@@ -215,7 +215,8 @@ public final class LeaseElector implements AutoCloseable {
      * another candidate takes over as soon as it sees the release. A follower just stays out. Either way this
      * candidate does not try to acquire the Lease until {@code duration} has passed, and then competes again like
      * any follower. Returns whether it was leader; does not wait for the release. Yielding again while yielding
-     * restarts the duration.
+     * keeps the end of the first yield, and a yield while {@link #withdraw() withdrawn} does not end the
+     * withdrawal.
      */
     public boolean yieldLeadership(Duration duration) {
         if (duration == null || duration.isNegative() || duration.isZero()) {

@@ -596,6 +596,35 @@ class ElectionCoreTest {
         }
 
         @Test
+        void aYieldWhileYieldingKeepsTheEndOfTheFirstSoRepeatedYieldsCannotKeepTheLeaseUnheld() {
+            CoreDriver driver = new CoreDriver();
+            driver.electedAt(30);
+            driver.at(100, new ElectionInput.Yield(Duration.ofSeconds(30)));
+            driver.at(110, new ElectionInput.LostDelivered());
+            driver.at(120, new Written(driver.written()));
+
+            List<ElectionAction> again = driver.at(20_000, new ElectionInput.Yield(Duration.ofSeconds(30)));
+
+            assertThat(armedAt(again, ElectionTimer.YIELD_END)).isEmpty();
+            driver.at(30_100, new TimerFired(ElectionTimer.YIELD_END, true));
+            assertThat(driver.core.isYielding()).isFalse();
+        }
+
+        @Test
+        void aTimedYieldLeavesAWithdrawnCandidateWithdrawnUntilItResumes() {
+            CoreDriver driver = new CoreDriver();
+            driver.startAndRead(10, driver.heldBy("pod-b", 3));
+            driver.at(20, new ElectionInput.Yield(null));
+
+            List<ElectionAction> yield = driver.at(30, new ElectionInput.Yield(Duration.ofSeconds(1)));
+
+            assertThat(armedAt(yield, ElectionTimer.YIELD_END)).isEmpty();
+            assertThat(driver.core.isYielding()).isTrue();
+            driver.at(60_000, new ElectionInput.Resume());
+            assertThat(driver.core.isYielding()).isFalse();
+        }
+
+        @Test
         void aResumeWithoutAWithdrawalChangesNothing() {
             CoreDriver driver = new CoreDriver();
             driver.electedAt(30);
