@@ -143,7 +143,8 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     /**
      * A rebalancer of the Leases this pod takes part in with the given options over this component's (identity,
-     * namespace, client, leaseDuration); not started. Stopped with the component's electors at the latest.
+     * namespace, client, leaseDuration), observing the namespace's Leases. Stopped with the component's electors at
+     * the latest.
      */
     public LeaseRebalancer createRebalancer(K8sLeaderConfiguration overlay, LeaseRebalancer.Candidacy candidacy) {
         K8sLeaderConfiguration options = overlay.over(configuration);

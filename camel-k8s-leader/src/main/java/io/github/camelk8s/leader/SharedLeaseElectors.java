@@ -115,10 +115,13 @@ final class SharedLeaseElectors {
         return membership;
     }
 
-    /** A rebalancer on the client's factory, not started. */
-    synchronized LeaseRebalancer createRebalancer(LeaderElectionConfig timings, LeaseRebalancer.Candidacy candidacy,
-                                                  KubernetesClient client, ElectionClock clock) {
-        LeaseElectorFactory factory = factories.computeIfAbsent(client, c -> new LeaseElectorFactory(c, clock));
+    /** A rebalancer on the client's factory, observing the namespace's Leases (outside this object's lock). */
+    LeaseRebalancer createRebalancer(LeaderElectionConfig timings, LeaseRebalancer.Candidacy candidacy,
+                                     KubernetesClient client, ElectionClock clock) {
+        LeaseElectorFactory factory;
+        synchronized (this) {
+            factory = factories.computeIfAbsent(client, c -> new LeaseElectorFactory(c, clock));
+        }
         return factory.createRebalancer(timings, candidacy);
     }
 

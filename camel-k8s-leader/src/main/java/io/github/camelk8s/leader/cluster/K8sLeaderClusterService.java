@@ -167,9 +167,7 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
         configuration.over(component().getConfiguration()).validate();
         GroupMembership.requireValidGroup(group);
         if (rebalancing) {
-            LeaseRebalancer created = component().createRebalancer(configuration, this::compete);
-            created.start();
-            rebalancer = created;
+            rebalancer = component().createRebalancer(configuration, this::compete);
         }
         super.doStart();
         CamelContext context = getCamelContext();

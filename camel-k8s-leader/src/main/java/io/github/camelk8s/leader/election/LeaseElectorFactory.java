@@ -126,19 +126,24 @@ public final class LeaseElectorFactory implements AutoCloseable {
     /**
      * A rebalancer of the Leases that {@code timings}' identity takes part in, in the namespace of {@code timings}
      * (its leaseName is not used; its leaseDuration is the grace after which a Lease without a leader is competed
-     * for anyway); call {@link LeaseRebalancer#start()}, then {@link LeaseRebalancer#follow} a membership.
+     * for anyway), already observing the namespace's Leases; {@link LeaseRebalancer#follow} a membership to make
+     * this member part of the spread.
      */
-    public synchronized LeaseRebalancer createRebalancer(LeaderElectionConfig timings,
-                                                         LeaseRebalancer.Candidacy candidacy) {
-        if (closed) {
-            throw new IllegalStateException("LeaseElectorFactory is closed");
+    public LeaseRebalancer createRebalancer(LeaderElectionConfig timings, LeaseRebalancer.Candidacy candidacy) {
+        LeaseRebalancer created;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("LeaseElectorFactory is closed");
+            }
+            LeaseRebalancer[] self = new LeaseRebalancer[1];
+            self[0] = new LeaseRebalancer(timings, watchFor(timings.namespace()), clock, this::schedule, candidacy,
+                    () -> rebalancerStopped(self[0]));
+            rebalancers.add(self[0]);
+            created = self[0];
         }
-        String namespace = timings.namespace();
-        LeaseRebalancer[] self = new LeaseRebalancer[1];
-        self[0] = new LeaseRebalancer(timings, watchFor(namespace), clock, this::schedule, candidacy,
-                () -> rebalancerStopped(self[0]));
-        rebalancers.add(self[0]);
-        return self[0];
+        // outside this factory's lock: the watch replays its Leases into the rebalancer, under the rebalancer's
+        created.observe();
+        return created;
     }
 
     private synchronized void rebalancerStopped(LeaseRebalancer rebalancer) {

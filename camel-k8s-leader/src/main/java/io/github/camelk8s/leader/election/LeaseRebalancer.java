@@ -88,16 +88,12 @@ public final class LeaseRebalancer implements MembershipListener {
         this.reviewTimer = new DueTask(scheduler, this::reviewDue);
     }
 
-    public String namespace() {
-        return timings.namespace();
-    }
-
-    /** Observes the namespace's Leases; until a membership is followed, this member is no member of the spread. */
-    public void start() {
+    /**
+     * Observes the namespace's Leases; until a membership is followed, this member is no member of the spread.
+     * Called once, by the factory that created it.
+     */
+    void observe() {
         synchronized (this) {
-            if (running || stopped) {
-                throw new IllegalStateException(this + " was already started");
-            }
             running = true;
         }
         watch.observeAll(holders);
@@ -185,11 +181,6 @@ public final class LeaseRebalancer implements MembershipListener {
     /** Whether this member competes for the Lease now. */
     public synchronized boolean competes(String leaseName) {
         return competing.contains(leaseName);
-    }
-
-    /** The Leases in the spread, by name. */
-    public synchronized List<String> leases() {
-        return core.leases();
     }
 
     /**
@@ -289,6 +280,10 @@ public final class LeaseRebalancer implements MembershipListener {
                 review();
             }
         }
+    }
+
+    String namespace() {
+        return timings.namespace();
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.github.camelk8s.leader.election;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -109,11 +107,6 @@ final class RebalancingCore {
             }
         }
         return next;
-    }
-
-    /** The Leases this member takes part in, by name. */
-    List<String> leases() {
-        return new ArrayList<>(leases);
     }
 
     /** Starts or ends the grace of {@code lease}: it runs while no live member holds the Lease. */
