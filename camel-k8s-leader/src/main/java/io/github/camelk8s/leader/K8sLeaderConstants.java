@@ -3,8 +3,8 @@ package io.github.camelk8s.leader;
 import org.apache.camel.spi.Metadata;
 
 /**
- * Headers set on every leadership event exchange (consumer) and on the answer of the producer; the producer sets
- * all but {@link #EVENT}.
+ * Headers set on every leadership event exchange (consumer) and on the answer of the producer (the producer sets
+ * all but {@link #EVENT}), and {@link #FENCING_TOKEN} on the exchanges of leader-only routes.
  */
 public final class K8sLeaderConstants {
 
@@ -28,6 +28,13 @@ public final class K8sLeaderConstants {
     public static final String IS_LEADER = "CamelK8sLeaderIsLeader";
     @Metadata(description = "The Lease's leaseTransitions: how many times its holder changed", javaType = "Integer")
     public static final String TRANSITIONS = "CamelK8sLeaderTransitions";
+    @Metadata(label = "policy",
+              description = "On each exchange a K8sLeaderRoutePolicy lets run: the fencing token of the term its first"
+                            + " step began in (the Lease's creation second times a billion, plus its leaseTransitions), the same for"
+                            + " every exchange of one term and greater for every later term, also of a re-created"
+                            + " Lease. Write it with the exchange's changes and refuse writes carrying a lower one",
+              javaType = "Long")
+    public static final String FENCING_TOKEN = "CamelK8sLeaderFencingToken";
 
     private K8sLeaderConstants() {
     }

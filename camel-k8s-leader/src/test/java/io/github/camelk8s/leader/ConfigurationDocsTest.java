@@ -190,7 +190,12 @@ class ConfigurationDocsTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> header = it.next();
             JsonNode h = header.getValue();
-            String setBy = "consumer".equals(h.path("label").asText()) ? "consumer" : "consumer, producer";
+            String label = h.path("label").asText();
+            String setBy = switch (label) {
+                case "consumer" -> "consumer";
+                case "policy" -> "route policy";
+                default -> "consumer, producer";
+            };
             String type = h.path("javaType").asText() + enumValues(h);
             table.append("| `").append(header.getKey()).append("` | ").append(setBy).append(" | ").append(type)
                     .append(" | ").append(cell(h.path("description").asText())).append(" |\n");

@@ -47,11 +47,13 @@ import io.github.camelk8s.leader.election.ElectionInput.Yield;
  * <tr><td>FOLLOWER</td><td>record observed</td><td>held, unchanged for less than the holder's duration</td>
  * <td>FOLLOWER</td><td>arm EXPIRY</td></tr>
  * <tr><td>FOLLOWER</td><td>EXPIRY</td><td>record unchanged since</td><td>FOLLOWER</td>
- * <td>update: take over (own record: renew it)</td></tr>
+ * <td>update: take over, new term, transitions + 1 (own record too)</td></tr>
  * <tr><td>FOLLOWER</td><td>Written</td><td>answered before sent + renewDeadline</td><td>LEADER</td>
- * <td>ELECTED; arm DEADLINE, RENEW</td></tr>
+ * <td>ELECTED; the term's fencing token from the record written; arm DEADLINE, RENEW</td></tr>
  * <tr><td>FOLLOWER</td><td>Written</td><td>answered later</td><td>FOLLOWER</td>
  * <td>none: the record is ours but expires like anyone's</td></tr>
+ * <tr><td>FOLLOWER</td><td>Written</td><td>a renewal of the term told LOST</td><td>FOLLOWER</td>
+ * <td>update: new term on it, transitions + 1</td></tr>
  * <tr><td>FOLLOWER, LEADER</td><td>Conflict</td><td></td><td>same</td>
  * <td>read again (a follower whose watch is up waits for it; RETRY after three in a row)</td></tr>
  * <tr><td>FOLLOWER, LEADER</td><td>Failed</td><td></td><td>same</td><td>arm RETRY; read first next time</td></tr>
@@ -89,7 +91,8 @@ import io.github.camelk8s.leader.election.ElectionInput.Yield;
  * <p>
  * The rules that the simulator's deliberately broken variants break are small package-private methods
  * ({@link #validityEnd}, {@link #expiresAt}, {@link #restartsExpiry}, {@link #holderDuration}, {@link #isFree},
- * {@link #mayLead}, {@link #drained}, {@link #accepts}), in the manner of client-go's isLeaseValid.
+ * {@link #mayLead}, {@link #drained}, {@link #accepts}, {@link #transitionsAfter}, {@link #continuesLostTerm}), in
+ * the manner of client-go's isLeaseValid.
  * <p>
  * Not thread-safe: the driver calls it under one lock.
  */
@@ -153,6 +156,10 @@ class ElectionCore {
     private long lastRenewalSentAt;
     /** Whether the record naming this candidate on the Lease was written by this candidate (not a predecessor). */
     private boolean holdsTerm;
+    /** The token of the term that the last ELECTED began; null before the first. */
+    private FencingToken term;
+    /** A renewal of a term already told LOST was applied: the record is ours, but a new term must begin on it. */
+    private boolean termToRenumber;
     private boolean renewDue;
     /** DRAINING: validity ended (deadline passed, or someone else holds the Lease): no more renewals. */
     private boolean lapsed;
@@ -248,11 +255,25 @@ class ElectionCore {
      * {@link ElectionInput.StepEnded}; a stop or yield releases the Lease only once every counted step has ended.
      */
     boolean tryBeginStep(long nanos) {
-        if (!mayLead(nanos)) {
-            return false;
+        return tryBeginStep(nanos, null) != null;
+    }
+
+    /**
+     * {@link #tryBeginStep(long)} for work that belongs to one term: the step begins only if this candidate may
+     * lead at {@code nanos} and its current term is {@code pinned} (any term if null). Returns the current term's
+     * token if the step began, else null.
+     */
+    FencingToken tryBeginStep(long nanos, FencingToken pinned) {
+        if (!mayLead(nanos) || pinned != null && !pinned.equals(term)) {
+            return null;
         }
         stepsInFlight++;
-        return true;
+        return term;
+    }
+
+    /** The token of the term this candidate leads in now, or null when it does not lead. */
+    FencingToken term() {
+        return phase == Phase.LEADER ? term : null;
     }
 
     /** The rule: leading, and the last successful renewal was sent less than renewDeadline ago. */
@@ -300,6 +321,26 @@ class ElectionCore {
     /** A released record (no holder) may be taken at once: its holder has stopped leading before writing it. */
     boolean isFree(LeaseRecord record) {
         return !record.isHeld();
+    }
+
+    /**
+     * A new term counts one more transition than the record it replaces, whoever held that: also when this
+     * candidate takes back its own expired record (a term it lost, or its previous incarnation's), where client-go
+     * keeps the count. The old term's work may still be writing, and its {@link FencingToken} must be lower than
+     * the new term's.
+     */
+    int transitionsAfter(LeaseRecord replaced) {
+        return replaced.leaseTransitions() + 1;
+    }
+
+    /**
+     * Whether a write this follower heard succeed is a renewal of the term it was told LOST of: sent while leading,
+     * answered after the DEADLINE (a process resumed from a pause runs both at once). Electing on it would begin a
+     * term with the lost one's fencing token, which that term's work, begun before the lapse, may still be writing
+     * with; the record is ours and nobody has written since, so a new term is one write away.
+     */
+    boolean continuesLostTerm(LeaseSnapshot written) {
+        return FencingToken.of(written).equals(term);
     }
 
     /** A stop or yield may release once no leader-only step is in flight and the listeners have been told LOST. */
@@ -410,6 +451,10 @@ class ElectionCore {
             }
             return;
         }
+        if (phase == Phase.FOLLOWER && continuesLostTerm(lease)) {
+            termToRenumber = true;
+            return;
+        }
         validUntil = until;
         lastRenewalSentAt = sentAt;
         lastRenewal = wallNow;
@@ -423,6 +468,7 @@ class ElectionCore {
         arm(ElectionTimer.RENEW, sentAt + renewalIntervalNanos);
         if (phase == Phase.FOLLOWER) {
             phase = Phase.LEADER;
+            term = FencingToken.of(lease);
             acquisitions++;
             report(Kind.LEADERSHIP,
                     "Became leader of " + leaseRef() + " (transitions=" + lease.record().leaseTransitions() + ")");
@@ -696,8 +742,15 @@ class ElectionCore {
             return;
         }
         LeaseRecord record = observed.record();
+        if (termToRenumber) {
+            termToRenumber = false;
+            if (record.isHeldBy(me)) {
+                send(new LeaseRequest.Update(newTerm(transitionsAfter(record)), observed));
+                return;
+            }
+        }
         if (isFree(record)) {
-            send(new LeaseRequest.Update(newTerm(record.leaseTransitions() + 1), observed));
+            send(new LeaseRequest.Update(newTerm(transitionsAfter(record)), observed));
             return;
         }
         long expiry = expiresAt(record, observedAt, now, wallNow);
@@ -705,8 +758,7 @@ class ElectionCore {
             // Our own record is taken like anyone else's, only once expired: it is a term we lost (renewDeadline
             // passed) or our previous incarnation's, which may still be running somewhere. Renewing it at once let
             // a leader whose calls took longer than renewDeadline keep the Lease changing while never leading.
-            send(new LeaseRequest.Update(record.isHeldBy(me) ? renewal(record)
-                    : newTerm(record.leaseTransitions() + 1), observed));
+            send(new LeaseRequest.Update(newTerm(transitionsAfter(record)), observed));
             return;
         }
         recovered();

@@ -157,6 +157,22 @@ public final class LeaseElector implements AutoCloseable {
         return core.tryBeginStep(clock.nanoTime());
     }
 
+    /**
+     * {@link #tryBeginStep()} for work that belongs to one term, such as the steps of one exchange: the step begins
+     * only if this candidate may act as leader now and still leads in the term whose token is {@code term} (in
+     * whatever term it leads now, if null). Returns the token of the term the step began in, or null if it must not
+     * begin. Work pinned to the term of its first step never runs a step in a later term, even after this pod has
+     * been elected again: its writes carry the old term's token, which the resource may already have seen overtaken.
+     */
+    public synchronized FencingToken tryBeginStep(FencingToken term) {
+        return core.tryBeginStep(clock.nanoTime(), term);
+    }
+
+    /** The fencing token of the term this candidate leads in now, or null while it does not lead. */
+    public synchronized FencingToken term() {
+        return core.term();
+    }
+
     /** Ends a step that {@link #tryBeginStep()} let begin. */
     public void endStep() {
         feed(new ElectionInput.StepEnded());

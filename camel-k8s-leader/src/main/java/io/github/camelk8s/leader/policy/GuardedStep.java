@@ -64,7 +64,7 @@ final class GuardedStep extends DelegateAsyncProcessor implements WrapAwareProce
             return processor.process(exchange, callback);
         }
         LeaseElector[] begun = new LeaseElector[mark.size()];
-        int refusing = mark.beginStep(begun);
+        int refusing = mark.beginStep(exchange, begun);
         if (refusing >= 0) {
             mark.refuse(exchange);
             exchange.setException(new LeadershipLostException(refusal(exchange, mark.leaseRef(refusing)), exchange));

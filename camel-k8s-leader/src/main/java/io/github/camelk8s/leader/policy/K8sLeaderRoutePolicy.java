@@ -184,15 +184,6 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         return current != null && current.isLeader();
     }
 
-    /**
-     * Lets one step of a leader-only exchange begin if this pod's leadership is valid now; returns the elector that
-     * counts it until {@link LeaseElector#endStep()}, or null if the step must not begin.
-     */
-    LeaseElector beginStep() {
-        LeaseElector current = elector;
-        return current != null && current.tryBeginStep() ? current : null;
-    }
-
     /** The Lease as namespace/name (its name alone until the policy has joined the election). */
     String leaseRef() {
         String ref = leaseRef;

@@ -2,6 +2,8 @@ package io.github.camelk8s.leader.policy;
 
 import java.util.Arrays;
 
+import io.github.camelk8s.leader.K8sLeaderConstants;
+import io.github.camelk8s.leader.election.FencingToken;
 import io.github.camelk8s.leader.election.LeaseElector;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -23,8 +25,8 @@ final class LeaderOnlyMark {
 
     static final String PROPERTY = "CamelK8sLeaderOnly";
 
-    /** A Lease of the mark and the route that added it. */
-    private record Entry(K8sLeaderRoutePolicy policy, String routeId) {
+    /** A Lease of the mark, the route that added it and the term its first step began in (null before). */
+    private record Entry(K8sLeaderRoutePolicy policy, String routeId, FencingToken term) {
     }
 
     private final Entry[] entries;
@@ -50,7 +52,7 @@ final class LeaderOnlyMark {
             }
         }
         Entry[] more = Arrays.copyOf(current, current.length + 1);
-        more[current.length] = new Entry(policy, route.getRouteId());
+        more[current.length] = new Entry(policy, route.getRouteId(), null);
         exchange.setProperty(PROPERTY, new LeaderOnlyMark(more, mark != null && mark.refused));
     }
 
@@ -82,19 +84,38 @@ final class LeaderOnlyMark {
     }
 
     /**
-     * Lets one step begin on every Lease of the mark, or on none: fills {@code begun} with the electors that
-     * counted it and returns -1, or, if this pod's leadership of one of them is not valid now (or the exchange was
-     * refused before), ends the steps already begun and returns that Lease's index.
+     * Lets one step of the exchange begin on every Lease of the mark, or on none: fills {@code begun} with the
+     * electors that counted it and returns -1, or, if this pod's leadership of one of them is not valid now, is of
+     * another term than the exchange's first step on that Lease (or the exchange was refused before), ends the steps
+     * already begun and returns that Lease's index.
+     * <p>
+     * The first step on a Lease pins the exchange to the term it began in, and the first step of all sets the
+     * {@link K8sLeaderConstants#FENCING_TOKEN} header to the first Lease's token: every write the exchange makes
+     * carries the token of the one term its steps ran in.
      */
-    int beginStep(LeaseElector[] begun) {
+    int beginStep(Exchange exchange, LeaseElector[] begun) {
         if (refused) {
             return 0;
         }
+        Entry[] pinned = null;
         for (int i = 0; i < entries.length; i++) {
-            begun[i] = entries[i].policy().beginStep();
-            if (begun[i] == null) {
+            Entry entry = entries[i];
+            LeaseElector elector = entry.policy().elector();
+            FencingToken term = elector == null ? null : elector.tryBeginStep(entry.term());
+            if (term == null) {
                 endStep(begun);
                 return i;
+            }
+            begun[i] = elector;
+            if (entry.term() == null) {
+                pinned = pinned == null ? entries.clone() : pinned;
+                pinned[i] = new Entry(entry.policy(), entry.routeId(), term);
+            }
+        }
+        if (pinned != null) {
+            exchange.setProperty(PROPERTY, new LeaderOnlyMark(pinned, false));
+            if (entries[0].term() == null) {
+                exchange.getMessage().setHeader(K8sLeaderConstants.FENCING_TOKEN, pinned[0].term().value());
             }
         }
         return -1;

@@ -58,6 +58,11 @@ final class CoreDriver {
 
     /** What the Lease holds after the last write this core sent, as the API server would answer it. */
     LeaseSnapshot written() {
+        return written(null);
+    }
+
+    /** {@link #written()} of a Lease object created at {@code created} (its creationTimestamp). */
+    LeaseSnapshot written(Instant created) {
         LeaseRequest sent = lastSent();
         LeaseRecord record;
         if (sent instanceof LeaseRequest.Create c) {
@@ -67,7 +72,7 @@ final class CoreDriver {
         } else {
             throw new AssertionError("the last request was not a write: " + sent);
         }
-        return new LeaseSnapshot(record, String.valueOf(++versions), null);
+        return new LeaseSnapshot(record, String.valueOf(++versions), created, null);
     }
 
     LeaseRequest lastSent() {

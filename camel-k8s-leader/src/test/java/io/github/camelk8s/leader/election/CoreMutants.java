@@ -91,8 +91,27 @@ enum CoreMutants {
      */
     RELEASE_BEFORE_STEPS_END(config -> new ElectionCore(config) {
         @Override
-        boolean tryBeginStep(long nanos) {
-            return mayLead(nanos);
+        FencingToken tryBeginStep(long nanos, FencingToken pinned) {
+            return mayLead(nanos) ? term() : null;
+        }
+    }),
+
+    /**
+     * Its own expired record taken back in the old count, as client-go does: two terms would share a fencing token
+     * (the renumbering of {@link ElectionCore#continuesLostTerm} then never ends, so liveness catches it first).
+     */
+    OWN_RECORD_RETAKEN_IN_ITS_TERM(config -> new ElectionCore(config) {
+        @Override
+        int transitionsAfter(LeaseRecord replaced) {
+            return replaced.isHeldBy(me) ? replaced.leaseTransitions() : replaced.leaseTransitions() + 1;
+        }
+    }),
+
+    /** A renewal answered after LOST elects again in the lost term: two terms share a fencing token. */
+    RENEWAL_AFTER_LOST_ELECTS(config -> new ElectionCore(config) {
+        @Override
+        boolean continuesLostTerm(LeaseSnapshot written) {
+            return false;
         }
     }),
 

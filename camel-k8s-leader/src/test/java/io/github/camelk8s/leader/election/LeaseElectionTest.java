@@ -210,7 +210,8 @@ class LeaseElectionTest {
         await().atMost(election.leaseDuration().plusSeconds(5)).until(restarted::isAnnouncedLeader);
         assertThat(Duration.ofNanos(restarted.lastAcquisitionSentAt() - lastRenewalSeen))
                 .isGreaterThanOrEqualTo(election.leaseDuration().minusNanos(OBSERVATION_SKEW_NANOS));
-        assertThat(election.record().leaseTransitions()).isZero();
+        // and it begins a new term: its fencing token must be greater than the one its predecessor may still use
+        assertThat(election.record().leaseTransitions()).isOne();
     }
 
     @Test

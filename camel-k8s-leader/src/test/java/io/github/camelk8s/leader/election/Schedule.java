@@ -32,7 +32,7 @@ record Schedule(Family family, long seed, List<PodSpec> pods, ClientGoSpec clien
         int[] kept, long until) implements SimulationInvariants.Bounds {
 
     /** 2026-06-01T00:00:00Z: the wall clocks' origin, before skew. */
-    private static final long WALL_ORIGIN = Instant.parse("2026-06-01T00:00:00Z").getEpochSecond() * SECONDS;
+    static final long WALL_ORIGIN = Instant.parse("2026-06-01T00:00:00Z").getEpochSecond() * SECONDS;
     private static final long DAY = 86_400 * SECONDS;
     private static final long MAX_CANDIDATES = 7;
 

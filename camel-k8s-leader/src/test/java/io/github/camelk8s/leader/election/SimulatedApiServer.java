@@ -81,7 +81,10 @@ final class SimulatedApiServer {
 
     private ApiAnswer store(SimulatedRequest request) {
         LeaseSnapshot before = current;
-        current = new LeaseSnapshot(microseconds(request.record), Long.toString(nextResourceVersion++), null);
+        // creationTimestamp: the server's own clock at the create, whole seconds; updates keep it
+        Instant created = before != null ? before.created()
+                : Instant.ofEpochSecond(Math.floorDiv(Schedule.WALL_ORIGIN + time.now(), VirtualTime.SECONDS));
+        current = new LeaseSnapshot(microseconds(request.record), Long.toString(nextResourceVersion++), created, null);
         record(current);
         request.version = ++contentVersion;
         if (trace.on()) {
@@ -113,7 +116,8 @@ final class SimulatedApiServer {
     void restore() {
         nextResourceVersion = Math.max(1, nextResourceVersion / RESTORE_DIVISOR);
         if (current != null) {
-            current = new LeaseSnapshot(current.record(), Long.toString(nextResourceVersion++), null);
+            current = new LeaseSnapshot(current.record(), Long.toString(nextResourceVersion++), current.created(),
+                    null);
             record(current);
         }
         invariants.restored(contentVersion);

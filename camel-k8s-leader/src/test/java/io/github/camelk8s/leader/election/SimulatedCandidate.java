@@ -220,8 +220,9 @@ final class SimulatedCandidate extends SimulatedProcess {
         }
         boolean began = false;
         if (current != null && !current.stopped) {
-            began = current.elector.tryBeginStep();
-            election.invariants().stepAttempted(current.standing, began);
+            FencingToken term = current.elector.tryBeginStep((FencingToken) null);
+            began = term != null;
+            election.invariants().stepAttempted(current.standing, term);
             if (began) {
                 election.trace().line(identity, "step begins");
                 at(time.now() + Schedule.between(random, 0, spec.stepDurationMax()), () -> endStep(current));

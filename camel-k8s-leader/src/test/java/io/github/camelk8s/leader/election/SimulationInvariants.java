@@ -41,6 +41,11 @@ import static io.github.camelk8s.leader.election.Schedule.format;
  * request, and the leader no read and at most one write per renewalInterval.</dd>
  * <dt>(g) drain before release</dt>
  * <dd>A stopping or yielding candidate sends its release only when every step it let begin has ended.</dd>
+ * <dt>(h) fencing tokens</dt>
+ * <dd>Every term's token, derived here from the Lease's creation second and the leaseTransitions of the write that
+ * elected it, is greater than the token of every term elected before it, also across a deletion by hand; and every
+ * step a term lets begin carries its token. Excused: terms on two Lease objects created within the same second (a
+ * documented limit of {@link FencingToken}).</dd>
  * </dl>
  */
 final class SimulationInvariants {
@@ -102,8 +107,13 @@ final class SimulationInvariants {
         /** A write of its own record acknowledged within renewDeadline since the last LOST: what ELECTED needs. */
         boolean acknowledgedSinceLost;
         long acknowledgedVersion = -1;
+        /** The fencing token of the term that acknowledged write belongs to, and the Lease object it was on. */
+        long acknowledgedToken;
+        int acknowledgedIncarnation;
         /** ELECTED told, LOST not yet. */
         boolean leading;
+        /** The fencing token of the term ELECTED began. */
+        long termToken;
         int stepsInFlight;
         boolean gone;
         boolean restCounted;
@@ -145,6 +155,12 @@ final class SimulationInvariants {
     private int clientGoChangesAtRest;
     private final List<Long> deletionVersions = new ArrayList<>();
     private long lastRestoreVersion = -1;
+    /** The greatest token a term elected so far has had, and the Lease object (numbered by creation) it was on. */
+    private long highestTermToken = Long.MIN_VALUE;
+    private int highestTermIncarnation;
+    /** Per write applied (by its content version), the Lease object it was applied to, numbered by creation. */
+    private final Map<Long, Integer> incarnationOfWrite = new HashMap<>();
+    private int incarnation;
 
     private final long quietAt;
     private final long inFlightTail;
@@ -241,6 +257,8 @@ final class SimulationInvariants {
         if (standing.pod.clock.nanoTime() - validUntil < 0) {
             standing.acknowledgedSinceLost = true;
             standing.acknowledgedVersion = request.version;
+            standing.acknowledgedToken = fencingToken(answer.lease());
+            standing.acknowledgedIncarnation = incarnationOfWrite.getOrDefault(request.version, 0);
         }
         Holder holder = holder(me);
         long end = standing.pod.clock.virtualTimeOf(validUntil);
@@ -265,6 +283,18 @@ final class SimulationInvariants {
                       + " after its watch had delivered version " + standing.pod.run.watch.newestDelivered());
         }
         standing.leading = true;
+        standing.termToken = standing.acknowledgedToken;
+        // the documented limit: two Lease objects created within one second number their terms alike
+        boolean sameSecond = standing.acknowledgedIncarnation != highestTermIncarnation
+                             && standing.termToken / 1_000_000_000L == highestTermToken / 1_000_000_000L;
+        if (standing.termToken <= highestTermToken && !sameSecond) {
+            fail("h", me + "'s term has fencing token " + standing.termToken + ", not greater than the "
+                      + highestTermToken + " of a term elected before");
+        }
+        if (standing.termToken > highestTermToken) {
+            highestTermToken = standing.termToken;
+            highestTermIncarnation = standing.acknowledgedIncarnation;
+        }
         countChangeAtRest(standing);
         probe(me + " elected");
         noteLeader();
@@ -291,11 +321,15 @@ final class SimulationInvariants {
         return standing.pod.runningFrom(end) + SLACK;
     }
 
-    void stepAttempted(Standing standing, boolean began) {
-        if (!began) {
+    void stepAttempted(Standing standing, FencingToken began) {
+        if (began == null) {
             return;
         }
         String me = standing.pod.identity;
+        if (standing.leading && began.value() != standing.termToken) {
+            fail("h", me + " began a step with fencing token " + began + " in the term whose token is "
+                      + standing.termToken);
+        }
         long late = standing.pod.clock.nanoTime() - standing.validUntilLocal;
         if (!standing.leading) {
             fail("b", me + " began a leader-only step while not leading (before ELECTED or after LOST)");
@@ -322,6 +356,11 @@ final class SimulationInvariants {
         standing.leading = false;
     }
 
+    /** The spec of {@link FencingToken#value()}: the creation second, then leaseTransitions. */
+    private static long fencingToken(LeaseSnapshot lease) {
+        return lease.created().getEpochSecond() * 1_000_000_000L + lease.record().leaseTransitions();
+    }
+
     // ---- client-go ------------------------------------------------------------------------------------------
 
     void clientGoLeading(boolean leads) {
@@ -343,6 +382,10 @@ final class SimulationInvariants {
     // ---- the API server -------------------------------------------------------------------------------------
 
     void applied(SimulatedRequest request, LeaseSnapshot before, LeaseSnapshot after) {
+        if (before == null) {
+            incarnation++;
+        }
+        incarnationOfWrite.put(request.version, incarnation);
         LeaseRecord previous = before == null ? null : before.record();
         LeaseRecord written = after.record();
         String writer = request.sender.identity;
