@@ -51,6 +51,12 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "logginglevel":
         case "loggingLevel": getOrCreateConfiguration(target).setLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
         case "namespace": getOrCreateConfiguration(target).setNamespace(property(camelContext, java.lang.String.class, value)); return true;
+        case "observeonly":
+        case "observeOnly": getOrCreateConfiguration(target).setObserveOnly(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "readinessgate":
+        case "readinessGate": getOrCreateConfiguration(target).setReadinessGate(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "readinessgraceperiod":
+        case "readinessGracePeriod": getOrCreateConfiguration(target).setReadinessGracePeriod(property(camelContext, java.lang.String.class, value)); return true;
         case "recordevents":
         case "recordEvents": getOrCreateConfiguration(target).setRecordEvents(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "releaseonstop":
@@ -89,6 +95,12 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "logginglevel":
         case "loggingLevel": return org.apache.camel.LoggingLevel.class;
         case "namespace": return java.lang.String.class;
+        case "observeonly":
+        case "observeOnly": return java.lang.Boolean.class;
+        case "readinessgate":
+        case "readinessGate": return java.lang.Boolean.class;
+        case "readinessgraceperiod":
+        case "readinessGracePeriod": return java.lang.String.class;
         case "recordevents":
         case "recordEvents": return java.lang.Boolean.class;
         case "releaseonstop":
@@ -128,6 +140,12 @@ public class K8sLeaderComponentConfigurer extends PropertyConfigurerSupport impl
         case "logginglevel":
         case "loggingLevel": return getOrCreateConfiguration(target).getLoggingLevel();
         case "namespace": return getOrCreateConfiguration(target).getNamespace();
+        case "observeonly":
+        case "observeOnly": return getOrCreateConfiguration(target).getObserveOnly();
+        case "readinessgate":
+        case "readinessGate": return getOrCreateConfiguration(target).getReadinessGate();
+        case "readinessgraceperiod":
+        case "readinessGracePeriod": return getOrCreateConfiguration(target).getReadinessGracePeriod();
         case "recordevents":
         case "recordEvents": return getOrCreateConfiguration(target).getRecordEvents();
         case "releaseonstop":

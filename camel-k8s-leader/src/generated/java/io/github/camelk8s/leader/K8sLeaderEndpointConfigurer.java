@@ -43,7 +43,13 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "logginglevel":
         case "loggingLevel": target.getConfiguration().setLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
         case "namespace": target.getConfiguration().setNamespace(property(camelContext, java.lang.String.class, value)); return true;
+        case "observeonly":
+        case "observeOnly": target.getConfiguration().setObserveOnly(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
+        case "readinessgate":
+        case "readinessGate": target.getConfiguration().setReadinessGate(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "readinessgraceperiod":
+        case "readinessGracePeriod": target.getConfiguration().setReadinessGracePeriod(property(camelContext, java.lang.String.class, value)); return true;
         case "recordevents":
         case "recordEvents": target.getConfiguration().setRecordEvents(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "releaseonstop":
@@ -83,7 +89,13 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "logginglevel":
         case "loggingLevel": return org.apache.camel.LoggingLevel.class;
         case "namespace": return java.lang.String.class;
+        case "observeonly":
+        case "observeOnly": return java.lang.Boolean.class;
         case "operation": return java.lang.String.class;
+        case "readinessgate":
+        case "readinessGate": return java.lang.Boolean.class;
+        case "readinessgraceperiod":
+        case "readinessGracePeriod": return java.lang.String.class;
         case "recordevents":
         case "recordEvents": return java.lang.Boolean.class;
         case "releaseonstop":
@@ -124,7 +136,13 @@ public class K8sLeaderEndpointConfigurer extends PropertyConfigurerSupport imple
         case "logginglevel":
         case "loggingLevel": return target.getConfiguration().getLoggingLevel();
         case "namespace": return target.getConfiguration().getNamespace();
+        case "observeonly":
+        case "observeOnly": return target.getConfiguration().getObserveOnly();
         case "operation": return target.getOperation();
+        case "readinessgate":
+        case "readinessGate": return target.getConfiguration().getReadinessGate();
+        case "readinessgraceperiod":
+        case "readinessGracePeriod": return target.getConfiguration().getReadinessGracePeriod();
         case "recordevents":
         case "recordEvents": return target.getConfiguration().getRecordEvents();
         case "releaseonstop":

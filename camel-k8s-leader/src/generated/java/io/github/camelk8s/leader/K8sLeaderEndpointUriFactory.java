@@ -23,7 +23,7 @@ public class K8sLeaderEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(19);
+        Set<String> props = new HashSet<>(22);
         props.add("awaitLeadership");
         props.add("awaitLeadershipTimeout");
         props.add("bridgeErrorHandler");
@@ -36,7 +36,10 @@ public class K8sLeaderEndpointUriFactory extends org.apache.camel.support.compon
         props.add("leaseName");
         props.add("loggingLevel");
         props.add("namespace");
+        props.add("observeOnly");
         props.add("operation");
+        props.add("readinessGate");
+        props.add("readinessGracePeriod");
         props.add("recordEvents");
         props.add("releaseOnStop");
         props.add("renewDeadline");

@@ -27,6 +27,7 @@ import io.github.camelk8s.leader.management.K8sLeaderHealthCheckRepository;
 import io.github.camelk8s.leader.management.K8sLeaderMicrometer;
 import io.github.camelk8s.leader.management.LeaderEventRecorder;
 import io.github.camelk8s.leader.management.ManagedLeaseElector;
+import io.github.camelk8s.leader.management.ReadinessGate;
 import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
@@ -63,6 +64,8 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     private final SharedLeaseElectors electors = new SharedLeaseElectors(this::instrument);
     private final K8sLeaderHealthCheckRepository healthChecks = new K8sLeaderHealthCheckRepository();
+    /** Tells the electors with readinessGate whether the context is ready; created on first use. */
+    private ReadinessGate readinessGate;
     /** Creates the Kubernetes Events, off the electors' threads; created on first use. */
     private ExecutorService eventRecording;
     /** Starts and stops the routes of the policies, off the electors' threads; created on first use. */
@@ -216,6 +219,11 @@ public class K8sLeaderComponent extends DefaultComponent {
         }
         healthChecks.add(elector);
         undo.add(() -> healthChecks.remove(elector));
+        if (elector.config().readinessGate()) {
+            ReadinessGate gate = readinessGate();
+            gate.add(elector);
+            undo.add(() -> gate.remove(elector));
+        }
         undo.add(ManagedLeaseElector.register(getCamelContext(), elector));
         if (micrometerPresent()) {
             undo.add(K8sLeaderMicrometer.bind(getCamelContext(), elector));
@@ -243,6 +251,13 @@ public class K8sLeaderComponent extends DefaultComponent {
                     .newCachedThreadPool(this, "K8sLeaderRouteControl");
         }
         return routeControl;
+    }
+
+    private synchronized ReadinessGate readinessGate() {
+        if (readinessGate == null) {
+            readinessGate = new ReadinessGate(getCamelContext());
+        }
+        return readinessGate;
     }
 
     private synchronized ExecutorService eventRecording() {

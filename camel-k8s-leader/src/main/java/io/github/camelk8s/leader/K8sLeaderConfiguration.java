@@ -36,6 +36,8 @@ public class K8sLeaderConfiguration implements Cloneable {
     static final boolean DEFAULT_RELEASE_ON_STOP = true;
     static final boolean DEFAULT_RECORD_EVENTS = true;
     static final LoggingLevel DEFAULT_LOGGING_LEVEL = LoggingLevel.INFO;
+    static final boolean DEFAULT_OBSERVE_ONLY = false;
+    static final boolean DEFAULT_READINESS_GATE = false;
 
     @UriParam
     @Metadata(description = "The namespace of the Lease. Default: the pod's service-account namespace, then env "
@@ -83,6 +85,21 @@ public class K8sLeaderConfiguration implements Cloneable {
                             + "'pod-a stopped leading'. Needs the 'create' permission on events; failing to record an "
                             + "event never affects the election.")
     private Boolean recordEvents;
+    @UriParam(defaultValue = "false")
+    @Metadata(description = "Whether this pod only watches the Lease: it emits NEW_LEADER, exposes status, health and "
+                            + "metrics, and never writes the Lease, so it never leads. For dashboards, and to check "
+                            + "a migration before switching.")
+    private Boolean observeOnly;
+    @UriParam(defaultValue = "false")
+    @Metadata(description = "Whether this pod competes only while the CamelContext's other readiness checks are UP "
+                            + "(its own k8s-leader checks excluded): while one is DOWN, a follower does not compete, "
+                            + "and a leader whose checks stay DOWN for readinessGracePeriod steps down and releases "
+                            + "the Lease.")
+    private Boolean readinessGate;
+    @UriParam
+    @Metadata(description = "With readinessGate: how long a leader whose other readiness checks are DOWN keeps "
+                            + "leading before it steps down. Default: renewDeadline.")
+    private String readinessGracePeriod;
     @UriParam(label = "advanced")
     @Metadata(description = "The Kubernetes client to use. Default: the component's, else the only one in the "
                             + "registry, else one built from the default configuration (in-cluster service account "
@@ -126,7 +143,10 @@ public class K8sLeaderConfiguration implements Cloneable {
                 .namespace(resolvedNamespace)
                 .identity(resolvedIdentity)
                 .releaseOnStop(releaseOnStop != null ? releaseOnStop : DEFAULT_RELEASE_ON_STOP)
-                .loggingLevel(toSlf4j(loggingLevel != null ? loggingLevel : DEFAULT_LOGGING_LEVEL));
+                .loggingLevel(toSlf4j(loggingLevel != null ? loggingLevel : DEFAULT_LOGGING_LEVEL))
+                .observeOnly(observeOnly != null ? observeOnly : DEFAULT_OBSERVE_ONLY)
+                .readinessGate(readinessGate != null ? readinessGate : DEFAULT_READINESS_GATE)
+                .readinessGracePeriod(readinessGracePeriod);
         LeaderElectionConfig config = builder.leaseDuration(leaseDuration).renewDeadline(renewDeadline)
                 .retryPeriod(retryPeriod).renewalInterval(renewalInterval).build();
         awaitLeadershipTimeout(config);
@@ -281,6 +301,34 @@ public class K8sLeaderConfiguration implements Cloneable {
 
     public void setRecordEvents(Boolean recordEvents) {
         this.recordEvents = recordEvents;
+    }
+
+    public Boolean getObserveOnly() {
+        return observeOnly;
+    }
+
+    public void setObserveOnly(Boolean observeOnly) {
+        this.observeOnly = observeOnly;
+    }
+
+    public Boolean getReadinessGate() {
+        return readinessGate;
+    }
+
+    public void setReadinessGate(Boolean readinessGate) {
+        this.readinessGate = readinessGate;
+    }
+
+    public String getReadinessGracePeriod() {
+        return readinessGracePeriod;
+    }
+
+    public void setReadinessGracePeriod(String text) {
+        readinessGracePeriod = text;
+    }
+
+    public void setReadinessGracePeriod(Duration duration) {
+        readinessGracePeriod = Durations.text(duration);
     }
 
     public KubernetesClient getKubernetesClient() {

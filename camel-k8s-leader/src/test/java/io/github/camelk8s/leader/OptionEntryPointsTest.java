@@ -78,7 +78,13 @@ class OptionEntryPointsTest {
             new Case("releaseOnStop", "false", LeaderElectionConfig::releaseOnStop, false,
                     "maybe", "releaseOnStop=maybe"),
             new Case("recordEvents", null, null, null, "maybe", "recordEvents=maybe"),
-            new Case("awaitLeadership", null, null, null, "maybe", "awaitLeadership=maybe"));
+            new Case("awaitLeadership", null, null, null, "maybe", "awaitLeadership=maybe"),
+            new Case("observeOnly", "true", LeaderElectionConfig::observeOnly, true,
+                    "maybe", "observeOnly=maybe"),
+            new Case("readinessGate", "true", LeaderElectionConfig::readinessGate, true,
+                    "maybe", "readinessGate=maybe"),
+            new Case("readinessGracePeriod", "3s", LeaderElectionConfig::readinessGracePeriod, Duration.ofSeconds(3),
+                    "-1s", "Invalid k8s-leader option readinessGracePeriod=-1s: must be greater than 0"));
 
     static Stream<Arguments> goodValues() {
         return Arrays.stream(EntryPoint.values())

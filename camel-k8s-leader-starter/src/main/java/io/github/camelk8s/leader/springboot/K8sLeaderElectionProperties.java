@@ -66,6 +66,21 @@ public class K8sLeaderElectionProperties {
      * permission on events; failing to record an event never affects the election.
      */
     private Boolean recordEvents;
+    /**
+     * Whether this pod only watches the Lease: it emits NEW_LEADER, exposes status, health and metrics, and never
+     * writes the Lease, so it never leads.
+     */
+    private Boolean observeOnly;
+    /**
+     * Whether this pod competes only while the CamelContext's other readiness checks are UP: while one is DOWN, a
+     * follower does not compete, and a leader whose checks stay DOWN for readinessGracePeriod steps down.
+     */
+    private Boolean readinessGate;
+    /**
+     * With readinessGate: how long a leader whose other readiness checks are DOWN keeps leading. Default:
+     * renewDeadline.
+     */
+    private String readinessGracePeriod;
 
     /** Sets the options that are set here on {@code target}; the others stay as they are there. */
     public void applyTo(K8sLeaderConfiguration target) {
@@ -102,6 +117,39 @@ public class K8sLeaderElectionProperties {
         if (recordEvents != null) {
             target.setRecordEvents(recordEvents);
         }
+        if (observeOnly != null) {
+            target.setObserveOnly(observeOnly);
+        }
+        if (readinessGate != null) {
+            target.setReadinessGate(readinessGate);
+        }
+        if (readinessGracePeriod != null) {
+            target.setReadinessGracePeriod(readinessGracePeriod);
+        }
+    }
+
+    public Boolean getObserveOnly() {
+        return observeOnly;
+    }
+
+    public void setObserveOnly(Boolean observeOnly) {
+        this.observeOnly = observeOnly;
+    }
+
+    public Boolean getReadinessGate() {
+        return readinessGate;
+    }
+
+    public void setReadinessGate(Boolean readinessGate) {
+        this.readinessGate = readinessGate;
+    }
+
+    public String getReadinessGracePeriod() {
+        return readinessGracePeriod;
+    }
+
+    public void setReadinessGracePeriod(String readinessGracePeriod) {
+        this.readinessGracePeriod = readinessGracePeriod;
     }
 
     public String getLeaseDuration() {

@@ -81,10 +81,19 @@ import io.github.camelk8s.leader.election.ElectionInput.Yield;
  * <tr><td>RELEASING</td><td>Written / Failed</td><td></td><td>then</td><td></td></tr>
  * <tr><td>RELEASING</td><td>Conflict</td><td>fewer than three tries</td><td>RELEASING</td>
  * <td>read; release again if still ours</td></tr>
- * <tr><td>YIELDING</td><td>YIELD_END, Resume</td><td></td><td>FOLLOWER</td><td>read</td></tr>
+ * <tr><td>YIELDING</td><td>YIELD_END, Resume</td><td>not observeOnly</td><td>FOLLOWER</td><td>read</td></tr>
+ * <tr><td>FOLLOWER</td><td>decide</td><td>not ready (readinessGate), or the Lease has spec.strategy</td>
+ * <td>FOLLOWER</td><td>none: observes, never writes</td></tr>
+ * <tr><td>LEADER</td><td>Readiness(false)</td><td>readinessGate</td><td>LEADER</td>
+ * <td>arm READINESS_GRACE</td></tr>
+ * <tr><td>LEADER</td><td>READINESS_GRACE</td><td>still not ready</td><td>DRAINING</td>
+ * <td>LOST; then release and FOLLOWER, out of the election until ready</td></tr>
+ * <tr><td>LEADER</td><td>record observed</td><td>spec.strategy set</td><td>FOLLOWER</td>
+ * <td>LOST; no release: the coordination controller owns the record</td></tr>
  * <tr><td>any running</td><td>Stop</td><td></td><td>as above, then STOPPED</td><td>Stopped</td></tr>
  * </table>
- * "then" is STOPPED after a Stop, YIELDING (FOLLOWER once the yield has ended) after a Yield. A Yield without a
+ * "then" is STOPPED after a Stop, YIELDING (FOLLOWER once the yield has ended) after a Yield. An observeOnly
+ * candidate starts as a withdrawn one (Start, then a Yield without duration) and ignores Resume: it never writes. A Yield without a
  * duration lasts until Resume (a Lease rebalanced to another member); a yielding candidate keeps observing the
  * record, so once it competes again it takes over a record that expired meanwhile at once. NEW_LEADER is
  * emitted whenever the observed holder changes to another non-empty identity.
@@ -129,6 +138,10 @@ class ElectionCore {
     private boolean yieldOver;
     /** Out of the election until Resume: a withdrawal, which no YIELD_END ends. */
     private boolean untilResumed;
+    /** readinessGate: the rest of the process is not ready, so this candidate does not compete. */
+    private boolean unready;
+    /** The strategy of a coordinated Lease that was reported; null while the Lease is not coordinated. */
+    private String reportedStrategy;
 
     // ---- the observed record
     /** Null while unread or absent; {@link #known} tells which. */
@@ -233,9 +246,13 @@ class ElectionCore {
         } else if (input instanceof Yield y) {
             stepAside(y.duration());
         } else if (input instanceof ElectionInput.Resume) {
-            untilResumed = false;
-            cancel(ElectionTimer.YIELD_END);
-            yieldEnded();
+            if (!config.observeOnly()) {
+                untilResumed = false;
+                cancel(ElectionTimer.YIELD_END);
+                yieldEnded();
+            }
+        } else if (input instanceof ElectionInput.Readiness r) {
+            readiness(r.ready());
         }
         decide();
         List<ElectionAction> actions = out;
@@ -470,6 +487,10 @@ class ElectionCore {
             phase = Phase.LEADER;
             term = FencingToken.of(lease);
             acquisitions++;
+            if (unready) {
+                // an acquisition sent before the pod was told not ready: the grace period runs from now
+                arm(ElectionTimer.READINESS_GRACE, now + config.readinessGracePeriod().toNanos());
+            }
             report(Kind.LEADERSHIP,
                     "Became leader of " + leaseRef() + " (transitions=" + lease.record().leaseTransitions() + ")");
             out.add(new ElectionAction.Elected(lease.record()));
@@ -557,6 +578,16 @@ class ElectionCore {
                 }
             }
             case YIELD_END -> yieldEnded();
+            case READINESS_GRACE -> {
+                if (unready && phase == Phase.LEADER) {
+                    // out until ready again: the release lets a ready pod take over at once, and the follower this
+                    // one becomes does not compete while unready
+                    then = Phase.YIELDING;
+                    yieldOver = true;
+                    releaseWanted = true;
+                    beginDraining("not ready for readinessGracePeriod (" + config.readinessGracePeriod() + ")");
+                }
+            }
             case DRAIN_TIMEOUT -> {
                 drainTimedOut = true;
                 if (inFlight != null) {
@@ -662,6 +693,60 @@ class ElectionCore {
         }
     }
 
+    /**
+     * readinessGate: told not ready, a follower stops competing at once and a leader keeps leading (renewing) for
+     * readinessGracePeriod, so that a short blip of a dependency does not move the Lease; told ready, it competes
+     * again. Without the gate the input is ignored.
+     */
+    private void readiness(boolean ready) {
+        if (!config.readinessGate() || unready == !ready) {
+            return;
+        }
+        unready = !ready;
+        if (ready) {
+            cancel(ElectionTimer.READINESS_GRACE);
+            report(Kind.RECOVERY, me + " is ready again and competes for " + leaseRef());
+        } else if (phase == Phase.LEADER) {
+            arm(ElectionTimer.READINESS_GRACE, now + config.readinessGracePeriod().toNanos());
+            report(Kind.PROBLEM, me + " is not ready (its other readiness checks are DOWN): it steps down from "
+                                 + leaseRef() + " unless ready again within readinessGracePeriod ("
+                                 + config.readinessGracePeriod() + ")");
+        } else {
+            report(Kind.PROBLEM, me + " is not ready (its other readiness checks are DOWN): it does not compete for "
+                                 + leaseRef() + " until it is");
+        }
+    }
+
+    /** Whether this follower may write the Lease now: it is ready (or ungated) and the Lease is not coordinated. */
+    private boolean competes() {
+        return !unready && reportedStrategy == null;
+    }
+
+    /**
+     * A Lease with spec.strategy is owned by a coordination controller (coordinated leader election), which writes
+     * the holder itself: competing would fight it. Told once per change, as a PROBLEM; a leader steps down without
+     * releasing, and a record of ours is left to the controller.
+     */
+    private void coordination(LeaseSnapshot lease) {
+        String strategy = lease == null ? null : lease.strategy();
+        if (Objects.equals(strategy, reportedStrategy)) {
+            return;
+        }
+        reportedStrategy = strategy;
+        if (strategy == null) {
+            report(Kind.RECOVERY, "Lease " + leaseRef() + " is no longer coordinated: " + me + " competes for it");
+            return;
+        }
+        report(Kind.PROBLEM, "Lease " + leaseRef() + " has spec.strategy " + strategy + ": a coordination controller "
+                             + "chooses its holder, so " + me + " does not compete for it");
+        holdsTerm = false;
+        if (phase == Phase.LEADER) {
+            stepDown("the Lease is coordinated (spec.strategy " + strategy + ")");
+        } else if (phase == Phase.DRAINING) {
+            lapsed = true;
+        }
+    }
+
     // ---- observation ----------------------------------------------------------------------------------------
 
     /**
@@ -693,6 +778,7 @@ class ElectionCore {
                 lapsed = true;
             }
         }
+        coordination(lease);
         if (!holder.equals(reportedHolder)) {
             reportedHolder = holder;
             if (!holder.isEmpty() && !holder.equals(me)) {
@@ -735,6 +821,10 @@ class ElectionCore {
         }
         if (refreshNeeded || !known) {
             send(new LeaseRequest.Get());
+            return;
+        }
+        if (!competes()) {
+            cancel(ElectionTimer.EXPIRY);
             return;
         }
         if (observed == null) {
@@ -863,10 +953,11 @@ class ElectionCore {
             cancel(ElectionTimer.YIELD_END);
             decided();
             out.add(new ElectionAction.Stopped());
-        } else if (yieldOver) {
+        } else if (yieldOver && !untilResumed) {
             phase = Phase.FOLLOWER;
             refreshNeeded = true;
-            report(Kind.LEADERSHIP, "Competes again for " + leaseRef() + " after yielding");
+            report(Kind.LEADERSHIP, unready ? "Stays out of the election on " + leaseRef() + " while not ready"
+                    : "Competes again for " + leaseRef() + " after yielding");
         } else {
             phase = Phase.YIELDING;
         }
@@ -963,6 +1054,16 @@ class ElectionCore {
 
     long lastRenewalSentAt() {
         return lastRenewalSentAt;
+    }
+
+    /** The strategy of the Lease if a coordination controller owns it (spec.strategy), else null. */
+    String coordinatedBy() {
+        return reportedStrategy;
+    }
+
+    /** Whether a readinessGate keeps this candidate out: the rest of its process is not ready. */
+    boolean isUnready() {
+        return unready;
     }
 
     boolean isYielding() {

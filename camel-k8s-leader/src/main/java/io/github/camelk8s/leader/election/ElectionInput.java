@@ -61,6 +61,13 @@ sealed interface ElectionInput {
     record Resume() implements ElectionInput {
     }
 
+    /**
+     * Whether the rest of the process is ready (its other readiness checks), for a candidate with readinessGate:
+     * while it is not, a follower does not compete and a leader steps down after readinessGracePeriod.
+     */
+    record Readiness(boolean ready) implements ElectionInput {
+    }
+
     /** Every listener has been told the last LOST. */
     record LostDelivered() implements ElectionInput {
     }

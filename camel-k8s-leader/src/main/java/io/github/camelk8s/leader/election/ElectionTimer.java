@@ -18,5 +18,7 @@ enum ElectionTimer {
     /** The end of a yield: compete again. */
     YIELD_END,
     /** Stopping or yielding: stop waiting for leader-only steps in flight. */
-    DRAIN_TIMEOUT
+    DRAIN_TIMEOUT,
+    /** A leader told not ready: readinessGracePeriod has passed. */
+    READINESS_GRACE
 }

@@ -37,6 +37,9 @@ public final class LeaderElectionConfig {
     private final Duration renewalInterval;
     private final boolean releaseOnStop;
     private final Level loggingLevel;
+    private final boolean observeOnly;
+    private final boolean readinessGate;
+    private final Duration readinessGracePeriod;
 
     private LeaderElectionConfig(Builder b) {
         this.namespace = b.namespace;
@@ -48,6 +51,9 @@ public final class LeaderElectionConfig {
         this.renewalInterval = b.renewalInterval;
         this.releaseOnStop = b.releaseOnStop;
         this.loggingLevel = b.loggingLevel;
+        this.observeOnly = b.observeOnly;
+        this.readinessGate = b.readinessGate;
+        this.readinessGracePeriod = b.readinessGracePeriod != null ? b.readinessGracePeriod : b.renewDeadline;
     }
 
     public static Builder builder() {
@@ -106,6 +112,28 @@ public final class LeaderElectionConfig {
         return loggingLevel;
     }
 
+    /**
+     * Whether this candidate only watches the Lease: it tells who leads and never writes, whatever it is asked
+     * (a resume, the end of a yield). For dashboards, and to check a migration before switching. Default false.
+     */
+    public boolean observeOnly() {
+        return observeOnly;
+    }
+
+    /**
+     * Whether this candidate competes only while the rest of its process is ready: told not ready, a follower stays
+     * out, and a leader still not ready after {@link #readinessGracePeriod()} steps down and releases the Lease.
+     * Default false.
+     */
+    public boolean readinessGate() {
+        return readinessGate;
+    }
+
+    /** How long a leader told not ready keeps leading before it steps down. Default: renewDeadline. */
+    public Duration readinessGracePeriod() {
+        return readinessGracePeriod;
+    }
+
     /** leaseDuration as the whole seconds written to the Lease record (rounded up, so never shorter). */
     public int leaseDurationSeconds() {
         long millis = leaseDuration.toMillis();
@@ -115,7 +143,8 @@ public final class LeaderElectionConfig {
     public Builder toBuilder() {
         return builder().namespace(namespace).leaseName(leaseName).identity(identity)
                 .leaseDuration(leaseDuration).renewDeadline(renewDeadline).retryPeriod(retryPeriod)
-                .renewalInterval(renewalInterval).releaseOnStop(releaseOnStop).loggingLevel(loggingLevel);
+                .renewalInterval(renewalInterval).releaseOnStop(releaseOnStop).loggingLevel(loggingLevel)
+                .observeOnly(observeOnly).readinessGate(readinessGate).readinessGracePeriod(readinessGracePeriod);
     }
 
     @Override
@@ -129,20 +158,24 @@ public final class LeaderElectionConfig {
         return namespace.equals(that.namespace) && leaseName.equals(that.leaseName) && identity.equals(that.identity)
                && leaseDuration.equals(that.leaseDuration) && renewDeadline.equals(that.renewDeadline)
                && retryPeriod.equals(that.retryPeriod) && renewalInterval.equals(that.renewalInterval)
-               && releaseOnStop == that.releaseOnStop && loggingLevel == that.loggingLevel;
+               && releaseOnStop == that.releaseOnStop && loggingLevel == that.loggingLevel
+               && observeOnly == that.observeOnly && readinessGate == that.readinessGate
+               && readinessGracePeriod.equals(that.readinessGracePeriod);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(namespace, leaseName, identity, leaseDuration, renewDeadline, retryPeriod,
-                renewalInterval, releaseOnStop, loggingLevel);
+                renewalInterval, releaseOnStop, loggingLevel, observeOnly, readinessGate, readinessGracePeriod);
     }
 
     @Override
     public String toString() {
         return "Lease " + namespace + "/" + leaseName + " as " + identity + " (leaseDuration=" + leaseDuration
                + ", renewDeadline=" + renewDeadline + ", retryPeriod=" + retryPeriod
-               + ", renewalInterval=" + renewalInterval + ", releaseOnStop=" + releaseOnStop + ")";
+               + ", renewalInterval=" + renewalInterval + ", releaseOnStop=" + releaseOnStop
+               + (observeOnly ? ", observeOnly" : "")
+               + (readinessGate ? ", readinessGate, readinessGracePeriod=" + readinessGracePeriod : "") + ")";
     }
 
     public static final class Builder {
@@ -155,6 +188,10 @@ public final class LeaderElectionConfig {
         private Duration renewalInterval = DEFAULT_RENEWAL_INTERVAL;
         private boolean releaseOnStop = true;
         private Level loggingLevel = Level.INFO;
+        private boolean observeOnly;
+        private boolean readinessGate;
+        /** Null until given: the default follows renewDeadline. */
+        private Duration readinessGracePeriod;
         /** The duration options given as text, as written: the messages quote them, not their conversion. */
         private final Map<String, String> writtenAs = new HashMap<>();
         /** The duration options given at all (as text or as a Duration): the others are the defaults. */
@@ -240,6 +277,29 @@ public final class LeaderElectionConfig {
             return this;
         }
 
+        public Builder observeOnly(boolean observeOnly) {
+            this.observeOnly = observeOnly;
+            return this;
+        }
+
+        public Builder readinessGate(boolean readinessGate) {
+            this.readinessGate = readinessGate;
+            return this;
+        }
+
+        public Builder readinessGracePeriod(Duration value) {
+            readinessGracePeriod = value;
+            writtenAs.remove("readinessGracePeriod");
+            given.add("readinessGracePeriod");
+            return this;
+        }
+
+        /** As text (see {@link Durations}), quoted as written in the messages; null leaves the value as it is. */
+        public Builder readinessGracePeriod(String text) {
+            readinessGracePeriod = parse("readinessGracePeriod", text, readinessGracePeriod);
+            return this;
+        }
+
         /** Validates every rule, one per line, and builds; the message names the option and its value. */
         public LeaderElectionConfig build() {
             require(leaseName != null && !leaseName.isEmpty(), "leaseName", leaseName, "must not be empty");
@@ -263,6 +323,9 @@ public final class LeaderElectionConfig {
             require(renewalInterval.compareTo(renewDeadline) < 0, "renewalInterval", asWritten("renewalInterval"),
                     "must be less than renewDeadline (" + reference("renewDeadline") + ")");
             require(loggingLevel != null, "loggingLevel", null, "must be set");
+            if (given.contains("readinessGracePeriod")) {
+                requirePositive("readinessGracePeriod", readinessGracePeriod);
+            }
             return new LeaderElectionConfig(this);
         }
 
@@ -303,6 +366,7 @@ public final class LeaderElectionConfig {
                 case "leaseDuration" -> leaseDuration;
                 case "renewDeadline" -> renewDeadline;
                 case "retryPeriod" -> retryPeriod;
+                case "readinessGracePeriod" -> readinessGracePeriod;
                 default -> renewalInterval;
             };
         }

@@ -73,6 +73,8 @@ public final class LeaseElector implements AutoCloseable {
     private final long[] generations = new long[ElectionTimer.values().length];
     private boolean watchRequested;
     private boolean stopReported;
+    /** Readiness told before the start, handed to the core right after it (before any write can be sent). */
+    private Boolean readyAtStart;
 
     LeaseElector(LeaderElectionConfig config, ElectionCore core, LeaseStore store, LeaseWatch watch,
                  ElectionClock clock, ElectionScheduler scheduler, Executor eventPool, Runnable onStop) {
@@ -110,7 +112,7 @@ public final class LeaseElector implements AutoCloseable {
 
     /** Starts competing: reads the Lease, acquires it if it is free, and watches it. */
     public void start() {
-        start(false);
+        start(config.observeOnly());
     }
 
     /**
@@ -131,6 +133,9 @@ public final class LeaseElector implements AutoCloseable {
         watch.addObserver(config.leaseName(), watchObserver);
         synchronized (this) {
             feed(new ElectionInput.Start());
+            if (readyAtStart != null) {
+                feed(new ElectionInput.Readiness(readyAtStart));
+            }
             if (withdrawn) {
                 feed(new ElectionInput.Yield(null));
             }
@@ -278,6 +283,32 @@ public final class LeaseElector implements AutoCloseable {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
+    }
+
+    /**
+     * Tells a candidate with {@link LeaderElectionConfig#readinessGate()} whether the rest of its process is ready:
+     * while not, a follower does not compete, and a leader not ready again within readinessGracePeriod steps down
+     * and releases the Lease. Ignored without the gate; telling the same twice changes nothing.
+     */
+    public synchronized void readiness(boolean ready) {
+        if (core.phase == ElectionCore.Phase.NEW) {
+            readyAtStart = ready;
+        } else if (core.isRunning()) {
+            feed(new ElectionInput.Readiness(ready));
+        }
+    }
+
+    /** Whether a readinessGate keeps this candidate out of the election now. */
+    public synchronized boolean isUnready() {
+        return core.isUnready();
+    }
+
+    /**
+     * The spec.strategy of the Lease when a coordination controller owns it (coordinated leader election): this
+     * candidate then observes it and never writes. Null otherwise.
+     */
+    public synchronized String coordinatedBy() {
+        return core.coordinatedBy();
     }
 
     /** Competes again after {@link #withdraw()} (or ends a yield early); does nothing if not yielding. */

@@ -54,6 +54,13 @@ public class K8sLeaderHealthCheck extends AbstractHealthCheck {
         builder.detail("conflicts", stats.conflicts());
         builder.detail("errors", stats.errors());
         builder.detail("yielding", elector.isYielding());
+        builder.detail("observe.only", elector.config().observeOnly());
+        builder.detail("readiness.gate", elector.config().readinessGate());
+        builder.detail("unready", elector.isUnready());
+        String strategy = elector.coordinatedBy();
+        if (strategy != null) {
+            builder.detail("lease.strategy", strategy);
+        }
         builder.detail("unreachable.millis", unreachable.toMillis());
         if (stats.lastRenewal() != null) {
             builder.detail("last.renewal", stats.lastRenewal().toString());
@@ -75,6 +82,11 @@ public class K8sLeaderHealthCheck extends AbstractHealthCheck {
             }
             builder.down();
         } else {
+            if (strategy != null) {
+                // not unhealthy: the pod serves, it just has no part in choosing this Lease's holder
+                builder.message("Lease " + leaseRef() + " has spec.strategy " + strategy + ": a coordination"
+                                + " controller chooses its holder, so this pod does not compete for it");
+            }
             builder.up();
         }
     }

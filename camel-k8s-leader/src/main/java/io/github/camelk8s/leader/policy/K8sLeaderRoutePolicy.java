@@ -368,6 +368,23 @@ public class K8sLeaderRoutePolicy extends RoutePolicySupport implements CamelCon
         options.setRecordEvents(value);
     }
 
+    public void setObserveOnly(Boolean value) {
+        options.setObserveOnly(value);
+    }
+
+    public void setReadinessGate(Boolean value) {
+        options.setReadinessGate(value);
+    }
+
+    public void setReadinessGracePeriod(Duration duration) {
+        options.setReadinessGracePeriod(duration);
+    }
+
+    /** As text ({@code 15s}, {@code 1m30s}, {@code PT15S}): what YAML and properties bind, kept as written. */
+    public void setReadinessGracePeriod(String text) {
+        options.setReadinessGracePeriod(text);
+    }
+
     public void setKubernetesClient(KubernetesClient value) {
         options.setKubernetesClient(value);
     }

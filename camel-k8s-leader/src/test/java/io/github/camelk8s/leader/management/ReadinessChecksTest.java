@@ -1,0 +1,34 @@
+package io.github.camelk8s.leader.management;
+
+import io.github.camelk8s.leader.pods.FlippingCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the readinessGate counts: the context's readiness checks that are DOWN, its own k8s-leader ones excluded. */
+class ReadinessChecksTest {
+
+    @Test
+    void aDownCheckOfTheApplicationCounts() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            HealthCheckRegistry.get(context).register(new FlippingCheck("app", false));
+            context.start();
+
+            assertThat(new ReadinessGate(context).downChecks()).containsExactly("app-database");
+        }
+    }
+
+    @Test
+    void aDownCheckOfTheK8sLeaderGroupDoesNotCount() throws Exception {
+        // its own check is DOWN while the API server is out of reach; counting it would keep the pod out for good
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            HealthCheckRegistry.get(context).register(new FlippingCheck(K8sLeaderHealthCheck.GROUP, false));
+            HealthCheckRegistry.get(context).register(new FlippingCheck("app", true));
+            context.start();
+
+            assertThat(new ReadinessGate(context).downChecks()).isEmpty();
+        }
+    }
+}
