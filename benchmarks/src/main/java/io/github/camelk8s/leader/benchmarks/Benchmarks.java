@@ -546,24 +546,9 @@ public final class Benchmarks {
         }
     }
 
-    /**
-     * A new mock API server, warmed up: its first request with a body makes it build its deserializer, which
-     * scans the classpath for the Kubernetes model (seconds on two cores, blocking the server's only event loop), so
-     * a create, an update and a delete of a Lease go first, outside any measurement.
-     */
+    /** A new mock API server, {@linkplain MockApiServer#warmUp() warmed up}. */
     static MockApiServer freshApiServer() {
-        MockApiServer api = new MockApiServer();
-        // fabric8's default timeouts: the admin client's 2 s is too short for the first answer
-        try (var client = api.newDefaultClient("warm-up", "warm-up")) {
-            var leases = client.leases().inNamespace("warm-up");
-            var lease = leases.resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
-                    .withNewMetadata().withName("warm-up").endMetadata()
-                    .withNewSpec().withHolderIdentity("warm-up").endSpec().build()).create();
-            lease.getSpec().setHolderIdentity("");
-            leases.resource(lease).update();
-            leases.withName("warm-up").delete();
-        }
-        return api;
+        return new MockApiServer().warmUp();
     }
 
     static void sleep(long millis) {
