@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Timings;
 import io.github.camelk8s.leader.testsupport.WorkLog;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs every scenario for the three implementations on one mock API server in one JVM (scale and rebalancing: one
- * server per implementation) and writes docs/benchmarks.md and benchmarks/results.json. See {@link Plan} for the
- * repetitions, {@link Scenario} for running some scenarios only.
+ * server per implementation) and writes docs/benchmarks.md, its {@link Charts} and benchmarks/results.json. See
+ * {@link Plan} for the repetitions, {@link Scenario} for running some scenarios only;
+ * {@code -Dbenchmarks.redraw=true} runs nothing and draws the charts again from results.json.
  * <p>
  * Phases: first the millisecond figures, one thing at a time (start-up, this component's graceful handovers, fifty
  * candidates on one Lease); then the figures measured in seconds, all implementations at once, each in its own
@@ -128,6 +130,12 @@ public final class Benchmarks {
                 Scenario.parse(System.getProperty("benchmarks.only", "")));
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
+        if (Boolean.getBoolean("benchmarks.redraw")) {
+            // after a change to the charts: the committed figures drawn again, without measuring anything
+            Path images = Charts.write(Charts.from(new ObjectMapper().readTree(json.toFile())), markdown);
+            LOG.info("Drew the charts of {} in {}", json.toAbsolutePath().normalize(), images.normalize());
+            return;
+        }
         if (!plan.complete()) {
             // a partial run must not replace the page of a whole one
             Path partial = Path.of(System.getProperty("benchmarks.partial", "benchmarks/target"));
@@ -138,8 +146,11 @@ public final class Benchmarks {
         int status = 0;
         try (MockApiServer api = new MockApiServer()) {
             Results results = new Benchmarks().run(api, plan);
-            results.write(markdown, json, Texts.preamble(plan), Texts.methodology(plan));
-            LOG.info("Wrote {} and {}", markdown.toAbsolutePath().normalize(), json.toAbsolutePath().normalize());
+            List<Charts.Chart> charts = Charts.from(new ObjectMapper().valueToTree(results.toJson()));
+            results.write(markdown, json, Texts.preamble(plan), Charts.embeds(charts), Texts.methodology(plan));
+            Path images = Charts.write(charts, markdown);
+            LOG.info("Wrote {}, {} and the charts in {}", markdown.toAbsolutePath().normalize(),
+                    json.toAbsolutePath().normalize(), images.normalize());
             for (Results.Target t : results.targets) {
                 LOG.info("  target {} [{}]: {} -> {}", t.met() ? "MET    " : "NOT MET", t.scenario(), t.target(),
                         t.measured());
