@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Timings;
 import io.github.camelk8s.leader.testsupport.WorkLog;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs every scenario for the three implementations on one mock API server in one JVM (scale and rebalancing: one
- * server per implementation) and writes docs/benchmarks.md and benchmarks/results.json. See {@link Plan} for the
- * repetitions, {@link Scenario} for running some scenarios only.
+ * server per implementation) and writes docs/benchmarks.md, its {@link Charts} and benchmarks/results.json. See
+ * {@link Plan} for the repetitions, {@link Scenario} for running some scenarios only;
+ * {@code -Dbenchmarks.redraw=true} runs nothing and draws the charts again from results.json.
  * <p>
  * Phases: first the millisecond figures, one thing at a time (start-up, this component's graceful handovers, fifty
  * candidates on one Lease); then the figures measured in seconds, all implementations at once, each in its own
@@ -128,6 +130,12 @@ public final class Benchmarks {
                 Scenario.parse(System.getProperty("benchmarks.only", "")));
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
+        if (Boolean.getBoolean("benchmarks.redraw")) {
+            // after a change to the charts: the committed figures drawn again, without measuring anything
+            Path images = Charts.write(Charts.from(new ObjectMapper().readTree(json.toFile())), markdown);
+            LOG.info("Drew the charts of {} in {}", json.toAbsolutePath().normalize(), images.normalize());
+            return;
+        }
         if (!plan.complete()) {
             // a partial run must not replace the page of a whole one
             Path partial = Path.of(System.getProperty("benchmarks.partial", "benchmarks/target"));
@@ -138,8 +146,11 @@ public final class Benchmarks {
         int status = 0;
         try (MockApiServer api = new MockApiServer()) {
             Results results = new Benchmarks().run(api, plan);
-            results.write(markdown, json, Texts.preamble(plan), Texts.methodology(plan));
-            LOG.info("Wrote {} and {}", markdown.toAbsolutePath().normalize(), json.toAbsolutePath().normalize());
+            List<Charts.Chart> charts = Charts.from(new ObjectMapper().valueToTree(results.toJson()));
+            results.write(markdown, json, Texts.preamble(plan), Charts.embeds(charts), Texts.methodology(plan));
+            Path images = Charts.write(charts, markdown);
+            LOG.info("Wrote {}, {} and the charts in {}", markdown.toAbsolutePath().normalize(),
+                    json.toAbsolutePath().normalize(), images.normalize());
             for (Results.Target t : results.targets) {
                 LOG.info("  target {} [{}]: {} -> {}", t.met() ? "MET    " : "NOT MET", t.scenario(), t.target(),
                         t.measured());
@@ -546,24 +557,9 @@ public final class Benchmarks {
         }
     }
 
-    /**
-     * A new mock API server, warmed up: its first request with a body makes it build its deserializer, which
-     * scans the classpath for the Kubernetes model (seconds on two cores, blocking the server's only event loop), so
-     * a create, an update and a delete of a Lease go first, outside any measurement.
-     */
+    /** A new mock API server, {@linkplain MockApiServer#warmUp() warmed up}. */
     static MockApiServer freshApiServer() {
-        MockApiServer api = new MockApiServer();
-        // fabric8's default timeouts: the admin client's 2 s is too short for the first answer
-        try (var client = api.newDefaultClient("warm-up", "warm-up")) {
-            var leases = client.leases().inNamespace("warm-up");
-            var lease = leases.resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
-                    .withNewMetadata().withName("warm-up").endMetadata()
-                    .withNewSpec().withHolderIdentity("warm-up").endSpec().build()).create();
-            lease.getSpec().setHolderIdentity("");
-            leases.resource(lease).update();
-            leases.withName("warm-up").delete();
-        }
-        return api;
+        return new MockApiServer().warmUp();
     }
 
     static void sleep(long millis) {

@@ -24,7 +24,9 @@ final class Texts {
                 To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about fourteen \
                 minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about five). \
                 `-Dbenchmarks.only=scale` runs some scenarios only (comma-separated: startup, handover, many, \
-                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead.
+                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead. \
+                The charts are drawn from the figures of the tables, into `images/` beside this page; \
+                `-Dbenchmarks.redraw=true` measures nothing and draws them again from `benchmarks/results.json`.
                 """;
     }
 

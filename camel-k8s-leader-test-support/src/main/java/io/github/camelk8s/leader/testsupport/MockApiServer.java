@@ -7,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -182,6 +183,26 @@ public final class MockApiServer implements AutoCloseable {
                 .build();
         return new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientFactory(new VertxHttpClientFactory(sharedEventLoop)).build();
+    }
+
+    /**
+     * Serves a create, an update and a delete of a Lease (in namespace {@code warm-up}) before anything is measured
+     * or watched: the server's first request with a body makes it build its deserializer, which scans the
+     * classpath for the Kubernetes model, for seconds on two cores, blocking its only event loop and with it every
+     * watch event. Returns this server.
+     */
+    public MockApiServer warmUp() {
+        // fabric8's default timeouts: a candidate client's 2 s is too short for the first answer
+        try (KubernetesClient client = newDefaultClient("warm-up", "warm-up")) {
+            var leases = client.leases().inNamespace("warm-up");
+            Lease lease = leases.resource(new LeaseBuilder()
+                    .withNewMetadata().withName("warm-up").endMetadata()
+                    .withNewSpec().withHolderIdentity("warm-up").endSpec().build()).create();
+            lease.getSpec().setHolderIdentity("");
+            leases.resource(lease).update();
+            leases.withName("warm-up").delete();
+        }
+        return this;
     }
 
     /** A client for the test itself (reading or tampering with the Lease behind the candidates' backs). */

@@ -13,6 +13,8 @@
  * <li>{@link io.github.camelk8s.leader.testsupport.Fabric8Electors} and
  * {@link io.github.camelk8s.leader.testsupport.OverlapSampler}: fabric8's LeaderElector as a peer, and a sampler
  * of two electors' beliefs that they lead.</li>
+ * <li>{@link io.github.camelk8s.leader.testsupport.Svg}: the pictures of the demo and the benchmarks, written as
+ * SVG text; {@link io.github.camelk8s.leader.testsupport.SvgPicture}: one read back, for their tests.</li>
  * </ul>
  * Threads: the dispatchers run on the mock server's threads; the pod's routes on Camel's; the work log and the
  * counts are safe to read from any thread.
