@@ -8,6 +8,8 @@
 #   k8s-e2e.sh env                print the variables the e2e tests read (eval "$(k8s-e2e.sh env)")
 #   k8s-e2e.sh status             what runs, where, and the files
 #   k8s-e2e.sh logs               the last lines of every log
+#   k8s-e2e.sh check-manifests    kubectl apply --dry-run=server of every manifest in examples/kubernetes against
+#                                 the running server; promtool's check and unit tests of the alert rules
 #   k8s-e2e.sh build              only build (or find) the cached kube-apiserver binary, print its path
 #   k8s-e2e.sh stop-apiserver     stop kube-apiserver, keep etcd (and so every object) running
 #   k8s-e2e.sh start-apiserver    start kube-apiserver again on the same port, wait for /readyz
@@ -21,7 +23,8 @@
 # by default .k8s-e2e/ at the root of the clone.
 #
 # Needs a Debian bookworm machine and root, for apt-get; it installs what is missing: etcd-server, openssl, curl,
-# kubernetes-client (kubectl) and, for the build, golang-go, make, rsync and dpkg-dev.
+# kubernetes-client (kubectl), for check-manifests prometheus (promtool) and, for the build, golang-go, make, rsync
+# and dpkg-dev.
 set -euo pipefail
 
 SCRIPT_PATH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
@@ -439,6 +442,38 @@ start_apiserver() {
     log "kube-apiserver is ready ($((($(date +%s%N) - started) / 1000000)) ms)"
 }
 
+# ---- manifests ------------------------------------------------------------------------------------------------
+
+# Every manifest of examples/kubernetes goes through the running server with kubectl apply --dry-run=server: the
+# server decodes, defaults, validates and admits each object (the RBAC objects, the Deployment and its pod spec,
+# the NetworkPolicy, the Lease) and stores none. kubectl first validates the fields against the server's OpenAPI
+# schema, so a misspelt field fails as well; a Deployment misspelt on purpose proves that the check can fail. Then
+# promtool checks the alert rules of examples/kubernetes/monitoring and runs their unit tests.
+cmd_check_manifests() {
+    need_commands kubectl:kubernetes-client promtool:prometheus
+    running_pid "$APISERVER_PID_FILE" kube-apiserver >/dev/null || die "kube-apiserver is not running: run '$0 up' first"
+    local kubectl=(kubectl --kubeconfig "$ADMIN_KUBECONFIG") namespace=${E2E_NAMESPACE:-camel-k8s-leader-e2e}
+    local examples=$REPO_DIR/examples/kubernetes manifest
+    # created once and kept, as the e2e tests do: with no controller-manager a deleted namespace stays Terminating
+    if ! "${kubectl[@]}" get namespace "$namespace" >/dev/null 2>&1; then
+        "${kubectl[@]}" create namespace "$namespace" >&2
+    fi
+    for manifest in "$examples"/*.yaml; do
+        log "kubectl apply --dry-run=server -n $namespace -f ${manifest#"$REPO_DIR"/}"
+        "${kubectl[@]}" apply --dry-run=server -n "$namespace" -f "$manifest" \
+            || die "the API server refuses ${manifest#"$REPO_DIR"/}"
+    done
+    grep -q 'runAsNonRoot:' "$examples/deployment.yaml" || die "deployment.yaml has no runAsNonRoot to misspell"
+    if sed 's/runAsNonRoot:/runAsNonRot:/' "$examples/deployment.yaml" \
+        | "${kubectl[@]}" apply --dry-run=server -n "$namespace" -f - >/dev/null 2>&1; then
+        die "the dry run accepted a Deployment with a misspelt field: it would not notice a broken manifest"
+    fi
+    log "a Deployment with a misspelt field is refused, as it should be"
+    log "promtool check rules and test rules (examples/kubernetes/monitoring)"
+    promtool check rules "$examples/monitoring/alert-rules.yaml"
+    (cd "$examples/monitoring" && promtool test rules alert-rules.test.yaml)
+}
+
 # ---- commands -------------------------------------------------------------------------------------------------
 
 cmd_up() {
@@ -508,6 +543,7 @@ main() {
         env) cmd_env ;;
         status) cmd_status ;;
         logs) cmd_logs ;;
+        check-manifests) cmd_check_manifests ;;
         build) need_commands flock:util-linux; ensure_binary ;;
         stop-apiserver) stop_process "$APISERVER_PID_FILE" kube-apiserver ;;
         start-apiserver) start_apiserver ;;

@@ -21,7 +21,10 @@ import org.apache.camel.spi.Registry;
  * <li>gauge {@value #IS_LEADER} ({@code k8s_leader_is_leader}): 1 while this pod leads, else 0;</li>
  * <li>gauge {@value #TRANSITIONS} ({@code k8s_leader_lease_transitions}): the Lease's leaseTransitions;</li>
  * <li>counters {@value #ACQUISITIONS}, {@value #LOSSES}, {@value #CONFLICTS}, {@value #ERRORS}
- * ({@code k8s_leader_acquisitions_total}, ...).</li>
+ * ({@code k8s_leader_acquisitions_total}, ...);</li>
+ * <li>gauge {@value #MASTER_STATUS}, client-go's leader election gauge under its own name, tagged only {@code name}
+ * with {@code <namespace>/<lease>}: 1 while this pod leads, else 0, so dashboards and alerts written for client-go
+ * programs (kube-controller-manager, operators) read this component too.</li>
  * </ul>
  * Only used when Micrometer is on the classpath (it is an optional dependency): the JVM resolves the Micrometer types
  * of this class when it is first used, so {@link io.github.camelk8s.leader.K8sLeaderComponent} checks for Micrometer
@@ -36,6 +39,11 @@ public final class K8sLeaderMicrometer {
     static final String LOSSES = "k8s.leader.losses";
     static final String CONFLICTS = "k8s.leader.conflicts";
     static final String ERRORS = "k8s.leader.errors";
+    /**
+     * The name k8s.io/component-base gives client-go's leader gauge. Already in Prometheus form: Micrometer's
+     * Prometheus naming convention leaves it as it is (a gauge gets no suffix).
+     */
+    static final String MASTER_STATUS = "leader_election_master_status";
     /** camel-micrometer's name for the application's MeterRegistry. */
     static final String REGISTRY_NAME = "metricsRegistry";
 
@@ -49,10 +57,19 @@ public final class K8sLeaderMicrometer {
             return () -> {
             };
         }
-        Tags tags = Tags.of("lease", elector.config().leaseName(), "namespace", elector.config().namespace());
+        String leaseName = elector.config().leaseName();
+        String namespace = elector.config().namespace();
+        Tags tags = Tags.of("lease", leaseName, "namespace", namespace);
         List<Meter> meters = List.of(
-                Gauge.builder(IS_LEADER, elector, e -> e.isLeader() ? 1 : 0).tags(tags)
+                Gauge.builder(IS_LEADER, elector, K8sLeaderMicrometer::leading).tags(tags)
                         .description("1 while this pod leads the Lease, else 0").register(registry),
+                // client-go labels it with LeaderElectionConfig.Name; a Lease lock describes itself as
+                // <namespace>/<name>, which names the Lease whichever program holds it
+                Gauge.builder(MASTER_STATUS, elector, K8sLeaderMicrometer::leading)
+                        .tag("name", namespace + "/" + leaseName)
+                        .description("1 while this pod leads the Lease 'name' (<namespace>/<lease>), else 0; "
+                                     + "client-go's leader election gauge")
+                        .register(registry),
                 Gauge.builder(TRANSITIONS, elector, K8sLeaderMicrometer::transitions).tags(tags)
                         .description("The Lease's leaseTransitions as last observed").register(registry),
                 counter(registry, ACQUISITIONS, "Times this pod became leader", tags, elector,
@@ -70,6 +87,10 @@ public final class K8sLeaderMicrometer {
                                  LeaseElector elector, java.util.function.ToLongFunction<ElectionStatistics> count) {
         ToDoubleFunction<LeaseElector> value = e -> count.applyAsLong(e.statistics());
         return FunctionCounter.builder(name, elector, value).tags(tags).description(description).register(registry);
+    }
+
+    private static double leading(LeaseElector elector) {
+        return elector.isLeader() ? 1 : 0;
     }
 
     private static double transitions(LeaseElector elector) {

@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The permissions of docs/rbac.md on a server that enforces RBAC: the documented Role, bound as the manifest binds
- * it, is all the component needs; without it every call is refused with a 403 that the log explains (verb,
+ * it, is all the component needs, and so is the narrower Role of rbac-resourcenames.yaml on its pre-created Lease,
+ * which refuses every other Lease and cannot recreate its own; without it every call is refused with a 403 that the log explains (verb,
  * resource, namespace, Lease), once, while the candidate retries at its retryPeriod and no faster; and a candidate
  * that was refused leads as soon as the Role is granted, without a restart.
  */
@@ -41,6 +42,7 @@ class RbacIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(RbacIT.class);
     private static final Path MANIFEST = Path.of("..", "examples", "kubernetes", "rbac.yaml");
+    private static final Path NARROW_MANIFEST = Path.of("..", "examples", "kubernetes", "rbac-resourcenames.yaml");
     /** The name of every object in the manifest. */
     private static final String DOCUMENTED = "camel-k8s-leader";
     private static final Duration RETRY_PERIOD = Duration.ofSeconds(1);
@@ -54,17 +56,7 @@ class RbacIT {
         Config serviceAccount = tokenConfig(tokenOf(DOCUMENTED));
         String lease = e2e.lease("rbac-granted");
 
-        List<CamelPod> pods = List.of(
-                e2e.pod("pod-a", lease, e2e.client("pod-a", serviceAccount)).start(),
-                e2e.pod("pod-b", lease, e2e.client("pod-b", serviceAccount)).start());
-
-        CamelPod leader = Pods.awaitSingleLeader(pods);
-        CamelPod follower = pods.get(0) == leader ? pods.get(1) : pods.get(0);
-        await().atMost(Pods.PATIENCE).until(() -> follower.firstEvent(NEW_LEADER).isPresent());
-        assertThat(e2e.requests(follower.name()).of(RequestLog.Kind.WATCH)).as("the follower watches").isNotEmpty();
-        leader.stop();
-        await().atMost(CamelPod.LEASE_DURATION).until(follower::isLeader);
-        assertThat(e2e.get(lease).getSpec().getHolderIdentity()).isEqualTo(follower.name());
+        electAndHandOver(serviceAccount, lease);
 
         // and nothing more: no delete, which the component never needs
         try (KubernetesClient client = e2e.client("probe", serviceAccount)) {
@@ -75,15 +67,55 @@ class RbacIT {
     }
 
     @Test
+    void theResourceNamesRoleOnItsPreCreatedLeaseIsAllTheComponentNeeds() {
+        String lease = applyNarrowManifest();
+
+        electAndHandOver(tokenConfig(tokenOf(DOCUMENTED)), lease);
+    }
+
+    @Test
+    void theResourceNamesRoleRefusesEveryOtherLease() {
+        applyNarrowManifest();
+        String other = e2e.lease("rbac-other");
+        try (LogCapture log = LogCapture.open()) {
+            CamelPod pod = startRefused("pod-other", other, tokenConfig(tokenOf(DOCUMENTED)), log);
+            assertThat(refusals(log.warningsAbout(other))).first().satisfies(line -> assertThat(line.message())
+                    .contains("HTTP 403", "'get'", E2E.namespace() + "/" + other));
+            assertThat(pod.isLeader()).isFalse();
+            assertThat(e2e.get(other)).as("nothing was written").isNull();
+        }
+    }
+
+    @Test
+    void withTheResourceNamesRoleADeletedLeaseIsNotRecreatedAndNobodyLeadsUntilItIsAppliedAgain() {
+        String lease = applyNarrowManifest();
+        try (LogCapture log = LogCapture.open()) {
+            CamelPod pod = e2e.pod("pod-a", lease, e2e.client("pod-a", tokenConfig(tokenOf(DOCUMENTED))))
+                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start();
+            await().atMost(Pods.PATIENCE).until(pod::isLeader);
+
+            e2e.admin().leases().inNamespace(E2E.namespace()).withName(lease).delete();
+
+            await().atMost(Pods.PATIENCE).until(() -> !pod.isLeader()
+                                                      && !refusals(log.warningsAbout(lease)).isEmpty());
+            assertThat(refusals(log.warningsAbout(lease))).anySatisfy(line -> assertThat(line.message())
+                    .contains("Cannot create Lease " + E2E.namespace() + "/" + lease, "'create'"));
+            assertThat(e2e.get(lease)).isNull();
+
+            applyNarrowManifest();
+
+            await().atMost(Pods.PATIENCE).until(pod::isLeader);
+            assertThat(e2e.get(lease).getSpec().getHolderIdentity()).isEqualTo("pod-a");
+        }
+    }
+
+    @Test
     void withoutPermissionTheLogNamesVerbResourceNamespaceAndLeaseOnceAndRetriesAreNotATightLoop()
             throws InterruptedException {
         String lease = e2e.lease("rbac-denied");
         Config denied = restrictedConfig();
         try (LogCapture log = LogCapture.open()) {
-            CamelPod pod = e2e.pod("pod-denied", lease, e2e.client("pod-denied", denied))
-                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start();
-
-            await().atMost(Pods.PATIENCE).until(() -> !refusals(log.warningsAbout(lease)).isEmpty());
+            CamelPod pod = startRefused("pod-denied", lease, denied, log);
             long from = System.nanoTime();
             Duration window = Duration.ofSeconds(8);
             Thread.sleep(window.toMillis());
@@ -125,10 +157,7 @@ class RbacIT {
         bind(account, account, account);
         String lease = e2e.lease("rbac-readonly");
         try (LogCapture log = LogCapture.open()) {
-            CamelPod pod = e2e.pod("pod-readonly", lease, e2e.client("pod-readonly", tokenConfig(tokenOf(account))))
-                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start();
-
-            await().atMost(Pods.PATIENCE).until(() -> !refusals(log.warningsAbout(lease)).isEmpty());
+            CamelPod pod = startRefused("pod-readonly", lease, tokenConfig(tokenOf(account)), log);
             assertThat(refusals(log.warningsAbout(lease))).singleElement().satisfies(line -> assertThat(line.message())
                     .contains("Cannot create Lease " + E2E.namespace() + "/" + lease, "HTTP 403", "'create'",
                             "leases.coordination.k8s.io"));
@@ -144,7 +173,7 @@ class RbacIT {
         // docs/rbac.md: "If only list or watch is missing, the election still works, but through polling"
         String account = "camel-k8s-leader-nowatch-" + E2E.randomSuffix(5);
         createServiceAccount(account);
-        createRole(account, "get", "create", "update", "patch");
+        createRole(account, "get", "create", "update");
         bind(account, account, account);
         Config config = tokenConfig(tokenOf(account));
         String lease = e2e.lease("rbac-nowatch");
@@ -175,9 +204,7 @@ class RbacIT {
         createServiceAccount(account);
         String lease = e2e.lease("rbac-late");
         try (LogCapture log = LogCapture.open()) {
-            CamelPod pod = e2e.pod("pod-late", lease, e2e.client("pod-late", tokenConfig(tokenOf(account))))
-                    .configure(o -> o.setRetryPeriod(RETRY_PERIOD)).start();
-            await().atMost(Pods.PATIENCE).until(() -> !refusals(log.warningsAbout(lease)).isEmpty());
+            CamelPod pod = startRefused("pod-late", lease, tokenConfig(tokenOf(account)), log);
 
             long boundAt = System.nanoTime();
             bind(account, DOCUMENTED, account);
@@ -196,18 +223,52 @@ class RbacIT {
 
     // ---- accounts ------------------------------------------------------------------------------------------------
 
+    /**
+     * Two pods with the account on the Lease: one leads; the other learns it from the watch (the account may list and
+     * watch), and takes over as soon as the leader stops gracefully.
+     */
+    private void electAndHandOver(Config account, String lease) {
+        List<CamelPod> pods = List.of(
+                e2e.pod("pod-a", lease, e2e.client("pod-a", account)).start(),
+                e2e.pod("pod-b", lease, e2e.client("pod-b", account)).start());
+
+        CamelPod leader = Pods.awaitSingleLeader(pods);
+        CamelPod follower = pods.get(0) == leader ? pods.get(1) : pods.get(0);
+        await().atMost(Pods.PATIENCE).until(() -> follower.firstEvent(NEW_LEADER).isPresent());
+        assertThat(e2e.requests(follower.name()).of(RequestLog.Kind.WATCH)).as("the follower watches").isNotEmpty();
+        leader.stop();
+        await().atMost(CamelPod.LEASE_DURATION).until(follower::isLeader);
+        assertThat(e2e.get(lease).getSpec().getHolderIdentity()).isEqualTo(follower.name());
+    }
+
     /** Creates the ServiceAccount, Role and RoleBinding of examples/kubernetes/rbac.yaml, as they are written. */
     private void applyDocumentedManifest() {
+        assertThat(apply(MANIFEST)).extracting(HasMetadata::getKind)
+                .containsExactly("ServiceAccount", "Role", "RoleBinding");
+    }
+
+    /**
+     * Creates the Lease, ServiceAccount, Role and RoleBinding of examples/kubernetes/rbac-resourcenames.yaml, as they
+     * are written; returns the name of the Lease, which is the one the Role lets the account read and write.
+     */
+    private String applyNarrowManifest() {
+        List<HasMetadata> objects = apply(NARROW_MANIFEST);
+        assertThat(objects).extracting(HasMetadata::getKind)
+                .containsExactly("Lease", "ServiceAccount", "Role", "RoleBinding");
+        return objects.get(0).getMetadata().getName();
+    }
+
+    private List<HasMetadata> apply(Path manifest) {
         List<HasMetadata> objects;
-        try (InputStream in = Files.newInputStream(MANIFEST)) {
+        try (InputStream in = Files.newInputStream(manifest)) {
             objects = e2e.admin().load(in).items();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read the documented RBAC manifest " + MANIFEST.toAbsolutePath(), e);
+            throw new IllegalStateException("Cannot read the documented RBAC manifest " + manifest.toAbsolutePath(), e);
         }
-        assertThat(objects).extracting(HasMetadata::getKind).containsExactly("ServiceAccount", "Role", "RoleBinding");
         for (HasMetadata object : objects) {
             create(object);
         }
+        return objects;
     }
 
     private void createServiceAccount(String name) {
@@ -281,6 +342,17 @@ class RbacIT {
         LOG.info("refused account: ServiceAccount {} (no E2E_RESTRICTED_KUBECONFIG)", account);
         createServiceAccount(account);
         return tokenConfig(tokenOf(account));
+    }
+
+    /**
+     * Starts a pod with the account on the Lease, retrying every {@link #RETRY_PERIOD}, and waits until the log
+     * reports its first refusal (HTTP 403).
+     */
+    private CamelPod startRefused(String name, String lease, Config account, LogCapture log) {
+        CamelPod pod = e2e.pod(name, lease, e2e.client(name, account)).configure(o -> o.setRetryPeriod(RETRY_PERIOD))
+                .start();
+        await().atMost(Pods.PATIENCE).until(() -> !refusals(log.warningsAbout(lease)).isEmpty());
+        return pod;
     }
 
     /** The warnings that report the refusal itself, not the start-up warnings about the client or the timings. */

@@ -12,6 +12,8 @@ import org.apache.camel.builder.RouteBuilder;
  * <li>{@code status} and {@code yield}: {@code GET /leader} answers this pod's leadership status; {@code POST
  * /leader/yield} makes it step down for planned maintenance (release, then stay out for a minute).</li>
  * </ul>
+ * The HTTP server of the last two is bound to 127.0.0.1 (application.properties): stepping down is for an operator
+ * in the pod ({@code kubectl exec}, {@code kubectl port-forward}), not for whatever reaches the pod's IP.
  */
 public class LeaderRoutes extends RouteBuilder {
 

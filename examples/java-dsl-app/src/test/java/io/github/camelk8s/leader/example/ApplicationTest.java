@@ -1,5 +1,8 @@
 package io.github.camelk8s.leader.example;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The application as it runs in a pod, against a mock API server instead of a cluster. */
 class ApplicationTest {
@@ -24,6 +28,8 @@ class ApplicationTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private static final String NAMESPACE = "example";
+    /** An address of this machine other than 127.0.0.1, and still on it: the test sends nothing off the host. */
+    private static final String OTHER_ADDRESS = "127.0.0.2";
 
     private final MockApiServer api = new MockApiServer(NAMESPACE);
     private final Replicas replicas = new Replicas(api);
@@ -55,6 +61,25 @@ class ApplicationTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    private HttpResponse<String> postYield(String host, int port) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/leader/yield"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether a TCP connection to host:port is accepted. */
+    private static boolean accepts(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private ServiceStatus report() {
+        return main.getCamelContext().getRouteController().getRouteStatus("report");
+    }
+
     private String holder() {
         var lease = client.leases().inNamespace(NAMESPACE).withName(LeaderRoutes.LEASE).get();
         return lease == null ? null : lease.getSpec().getHolderIdentity();
@@ -63,8 +88,7 @@ class ApplicationTest {
     @Test
     void theOnlyReplicaLeadsRunsTheReportAndTellsSo() throws Exception {
         await().atMost(PATIENCE).until(() -> "replica-1".equals(holder()));
-        await().atMost(PATIENCE)
-                .until(() -> main.getCamelContext().getRouteController().getRouteStatus("report") == ServiceStatus.Started);
+        await().atMost(PATIENCE).until(() -> report() == ServiceStatus.Started);
 
         await().atMost(PATIENCE).until(() -> get(port, "/leader"),
                 status -> status.startsWith("LEADER example/" + LeaderRoutes.LEASE + " identity=replica-1"));
@@ -91,18 +115,36 @@ class ApplicationTest {
     }
 
     @Test
-    void postingToYieldStepsDown() throws Exception {
-        await().atMost(PATIENCE)
-                .until(() -> main.getCamelContext().getRouteController().getRouteStatus("report") == ServiceStatus.Started);
+    void postingToYieldOnTheLoopbackAddressStepsDown() throws Exception {
+        await().atMost(PATIENCE).until(() -> report() == ServiceStatus.Started);
 
-        HttpResponse<String> answer = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/leader/yield"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = postYield("127.0.0.1", port);
 
         assertThat(answer.body()).startsWith("YIELDING");
         await().atMost(PATIENCE).until(() -> "".equals(holder()));
-        await().atMost(PATIENCE)
-                .until(() -> main.getCamelContext().getRouteController().getRouteStatus("report") == ServiceStatus.Stopped);
+        await().atMost(PATIENCE).until(() -> report() == ServiceStatus.Stopped);
+    }
+
+    @Test
+    void theYieldPortTakesNoConnectionFromAnotherAddressThanLoopback() {
+        await().atMost(PATIENCE).until(() -> report() == ServiceStatus.Started);
+        // Linux routes all of 127.0.0.0/8 to the loopback interface: a server bound to every address, as the
+        // management server is, answers on 127.0.0.2 as on the pod's IP; one bound to 127.0.0.1 does not
+        assumeTrue(accepts(OTHER_ADDRESS, managementPort), "this machine routes " + OTHER_ADDRESS + " to a server"
+                                                           + " bound to every address (Linux does)");
+
+        assertThat(accepts(OTHER_ADDRESS, port)).as("the yield port on " + OTHER_ADDRESS).isFalse();
+        assertThat(accepts("127.0.0.1", port)).as("the yield port on 127.0.0.1").isTrue();
+    }
+
+    @Test
+    void thePortThatProbesAndPrometheusReachServesNoYield() throws Exception {
+        await().atMost(PATIENCE).until(() -> report() == ServiceStatus.Started);
+
+        HttpResponse<String> answer = postYield("127.0.0.1", managementPort);
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(holder()).isEqualTo("replica-1");
+        assertThat(report()).isEqualTo(ServiceStatus.Started);
     }
 }

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * <li>{@code leadership}: one message per leadership change (ELECTED, LOST, NEW_LEADER) on the Lease.</li>
  * </ul>
  * The Lease's timings and the pod's identity come from {@code camel.component.k8s-leader.*} in
- * application.properties; status and step-down are the actuator endpoint {@link LeaderEndpoint}.
+ * application.properties; status and step-down are {@link LeaderController}, on the loopback address only.
  */
 @Component
 public class LeaderRoutes extends RouteBuilder {

@@ -6,7 +6,7 @@ import io.github.camelk8s.leader.testsupport.MockApiServer;
 
 /**
  * A local try without a cluster: three replicas of the Spring Boot application in one JVM, on an embedded mock API
- * server. Replica N serves on port 8080+N and its actuator on 9876+N. Stop with Ctrl-C.
+ * server. Replica N serves /leader on 127.0.0.1:8080+N and its actuator on 9876+N. Stop with Ctrl-C.
  */
 public final class LocalTry {
 
@@ -22,8 +22,8 @@ public final class LocalTry {
         System.out.println("""
 
                 Three replicas compete for Lease %s/%s. Try, in another terminal:
-                  curl localhost:9876/actuator/leader localhost:9877/actuator/leader localhost:9878/actuator/leader
-                  curl -X POST localhost:987N/actuator/leader   (N: the leader's number; another replica takes over)
+                  curl localhost:8080/leader localhost:8081/leader localhost:8082/leader
+                  curl -X POST localhost:808N/leader/yield      (N: the leader's number; another replica takes over)
                   curl -s localhost:9876/actuator/prometheus | grep k8s_leader
                   curl -s localhost:9876/actuator/health/readiness
                 Ctrl-C stops all three (the leader releases the Lease first).

@@ -1,5 +1,6 @@
 package io.github.camelk8s.leader.example.springboot;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Spring Boot application as replicas run it, against a mock API server instead of a cluster, with the
@@ -28,6 +30,9 @@ class SpringBootApplicationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final Duration LEASE_DURATION = Duration.ofSeconds(4);
+    private static final String LOOPBACK = "127.0.0.1";
+    /** An address of this machine other than 127.0.0.1, and still on it: the test sends nothing off the host. */
+    private static final String OTHER_ADDRESS = "127.0.0.2";
 
     private final MockApiServer api = new MockApiServer();
     private final SpringReplicas replicas = new SpringReplicas(api);
@@ -53,8 +58,24 @@ class SpringBootApplicationTest {
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String host, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether an HTTP server answers on host:port, whatever its answer. */
+    private boolean answers(String host, int port) throws Exception {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        }
     }
 
     @Test
@@ -101,7 +122,7 @@ class SpringBootApplicationTest {
     }
 
     @Test
-    void theActuatorShowsHealthMetricsAndLeadershipAndSteppingDown() throws Exception {
+    void theActuatorShowsTheElectionsHealthAndMetrics() throws Exception {
         SpringReplicas.Replica replica = replicas.start("replica-1", "test");
         await().atMost(PATIENCE).until(() -> "replica-1".equals(holder()));
         int management = replica.managementPort();
@@ -113,13 +134,41 @@ class SpringBootApplicationTest {
         await().atMost(PATIENCE).until(() -> get(management, "/actuator/prometheus").body(),
                 metrics -> metrics.contains("k8s_leader_is_leader{lease=\"" + LeaderRoutes.LEASE + "\",namespace=\""
                                             + MockApiServer.NAMESPACE + "\"} 1.0"));
-        assertThat(get(management, "/actuator/leader").body()).contains("LEADER");
+    }
 
-        HttpResponse<String> yielded = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + management + "/actuator/leader"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(yielded.body()).contains("YIELDING");
+    @Test
+    void postingToYieldOnTheLoopbackAddressStepsDown() throws Exception {
+        SpringReplicas.Replica replica = replicas.start("replica-1", "test");
+        await().atMost(PATIENCE).until(() -> report(replica) == ServiceStatus.Started);
+        assertThat(get(replica.port(), "/leader").body()).startsWith("LEADER");
+
+        HttpResponse<String> yielded = post(LOOPBACK, replica.port(), "/leader/yield");
+
+        assertThat(yielded.body()).startsWith("YIELDING");
         await().atMost(PATIENCE).until(() -> "".equals(holder()));
         await().atMost(PATIENCE).until(() -> report(replica) == ServiceStatus.Stopped);
+    }
+
+    @Test
+    void theApplicationPortTakesNoConnectionFromAnotherAddressThanLoopback() throws Exception {
+        SpringReplicas.Replica replica = replicas.start("replica-1", "test");
+        // Linux routes all of 127.0.0.0/8 to the loopback interface: the management server, bound to every address,
+        // answers on 127.0.0.2 as it would on the pod's IP; a server bound to 127.0.0.1 does not
+        assumeTrue(answers(OTHER_ADDRESS, replica.managementPort()), "this machine routes " + OTHER_ADDRESS
+                                                                      + " to a server bound to every address");
+
+        assertThat(answers(OTHER_ADDRESS, replica.port())).as("the application port on " + OTHER_ADDRESS).isFalse();
+        assertThat(answers(LOOPBACK, replica.port())).as("the application port on " + LOOPBACK).isTrue();
+    }
+
+    @Test
+    void theManagementPortServesNoStepDown() throws Exception {
+        SpringReplicas.Replica replica = replicas.start("replica-1", "test");
+        await().atMost(PATIENCE).until(() -> report(replica) == ServiceStatus.Started);
+
+        assertThat(post(LOOPBACK, replica.managementPort(), "/leader/yield").statusCode()).isEqualTo(404);
+        assertThat(post(LOOPBACK, replica.managementPort(), "/actuator/leader").statusCode()).isEqualTo(404);
+        assertThat(holder()).isEqualTo("replica-1");
+        assertThat(report(replica)).isEqualTo(ServiceStatus.Started);
     }
 }
