@@ -29,7 +29,8 @@ public final class K8sLeaderConstants {
     @Metadata(description = "The Lease's leaseTransitions: how many times its holder changed", javaType = "Integer")
     public static final String TRANSITIONS = "CamelK8sLeaderTransitions";
     @Metadata(label = "policy",
-              description = "On each exchange a K8sLeaderRoutePolicy lets run: the fencing token of the term its first"
+              description = "On each exchange a K8sLeaderRoutePolicy lets run (and of master: routes over"
+                            + " K8sLeaderClusterService): the fencing token of the term its first"
                             + " step began in (the Lease's creation second times a billion, plus its leaseTransitions), the same for"
                             + " every exchange of one term and greater for every later term, also of a re-created"
                             + " Lease. Write it with the exchange's changes and refuse writes carrying a lower one",

@@ -6,7 +6,9 @@ import io.github.camelk8s.leader.K8sLeaderConstants;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.camelk8s.leader.election.FencingToken;
 import io.github.camelk8s.leader.election.GroupMembership;
+import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.election.LeaseRebalancer;
 import io.github.camelk8s.leader.election.MembershipListener;
 import org.apache.camel.CamelContext;
@@ -247,6 +249,16 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
         started.put(view.getNamespace(), view);
         LeaseRebalancer current = rebalancer;
         return current == null || current.add(view.getNamespace());
+    }
+
+    /**
+     * The fencing token of the term in which this pod leads the Lease of a started view, or null when it does not
+     * lead it (see {@link io.github.camelk8s.leader.election.FencingToken}).
+     */
+    public FencingToken fencingToken(String leaseName) {
+        K8sLeaderClusterView view = startedView(leaseName);
+        LeaseElector elector = view == null ? null : view.getElector();
+        return elector == null ? null : elector.term();
     }
 
     /** The started view of the Lease, or null: unlike {@link #getView}, creates none. */

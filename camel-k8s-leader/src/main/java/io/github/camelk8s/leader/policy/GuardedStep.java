@@ -3,6 +3,7 @@ package io.github.camelk8s.leader.policy;
 import java.util.Deque;
 
 import io.github.camelk8s.leader.LeadershipLostException;
+import io.github.camelk8s.leader.cluster.MasterRouteTokens;
 import io.github.camelk8s.leader.election.LeaseElector;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -39,9 +40,12 @@ final class GuardedStep extends DelegateAsyncProcessor implements WrapAwareProce
     private final String stepName;
     /** Whether the step lies inside an onException, doCatch, doFinally or onCompletion block. */
     private final boolean handlesFailures;
+    /** The Lease of the master: route the step belongs to, whose exchanges get the fencing token; else null. */
+    private final String masterLease;
 
-    GuardedStep(NamedNode definition, Processor step) {
+    GuardedStep(NamedNode definition, Processor step, String masterLease) {
         super(step);
+        this.masterLease = masterLease;
         this.stepId = definition == null ? null : definition.getId();
         this.stepName = definition == null ? null : definition.getShortName();
         this.handlesFailures = insideFailureHandling(definition);
@@ -61,6 +65,9 @@ final class GuardedStep extends DelegateAsyncProcessor implements WrapAwareProce
     public boolean process(Exchange exchange, AsyncCallback callback) {
         LeaderOnlyMark mark = LeaderOnlyMark.of(exchange);
         if (mark == null || handlesRefusal(exchange)) {
+            if (mark == null && masterLease != null) {
+                MasterRouteTokens.stamp(exchange, masterLease);
+            }
             return processor.process(exchange, callback);
         }
         LeaseElector[] begun = new LeaseElector[mark.size()];

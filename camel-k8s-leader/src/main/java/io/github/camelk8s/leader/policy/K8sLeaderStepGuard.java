@@ -1,5 +1,6 @@
 package io.github.camelk8s.leader.policy;
 
+import io.github.camelk8s.leader.cluster.MasterRouteTokens;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Ordered;
@@ -36,7 +37,7 @@ public final class K8sLeaderStepGuard implements InterceptStrategy, Ordered {
     @Override
     public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
                                                  Processor nextTarget) {
-        return new GuardedStep(definition, target);
+        return new GuardedStep(definition, target, MasterRouteTokens.leaseOf(definition));
     }
 
     /** First of the intercept strategies: whatever another one does around a step is part of the step. */
