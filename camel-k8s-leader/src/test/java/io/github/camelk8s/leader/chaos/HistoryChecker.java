@@ -38,7 +38,7 @@ import io.github.camelk8s.leader.testsupport.Timings;
  * <li><b>Lease record.</b> Every version the API server wrote is well-formed (a holder has a positive
  * leaseDurationSeconds and both times, a release has leaseDurationSeconds 1), names as holder the pod that wrote it
  * (a release: the holder before it), leaseTransitions never decreases, grows when the holder changes to another
- * identity, and a term keeps its acquireTime.</li>
+ * identity, and a term (a holder and a leaseTransitions) keeps its acquireTime.</li>
  * <li><b>Elected after its own write, every term.</b> Every ELECTED of a pod's elector follows a write of that pod,
  * answered, that made it holder and was sent after the pod's previous LOST; or else the renewal in flight at that
  * LOST, sent during the previous term and answered within renewDeadline of its sending (the elector leads on a
@@ -384,6 +384,7 @@ final class HistoryChecker {
                                    + version.resourceVersion() + ": " + before + " -> " + record);
                 }
                 if (record.isHeld() && record.holderIdentity().equals(before.holderIdentity())
+                    && record.leaseTransitions() == before.leaseTransitions()
                     && !Objects.equals(record.acquireTime(), before.acquireTime())) {
                     violation("d", "the term of " + record.holderIdentity() + " changed its acquireTime at rv="
                                    + version.resourceVersion() + ": " + before + " -> " + record);
