@@ -128,6 +128,7 @@ public final class Benchmarks {
                 Scenario.parse(System.getProperty("benchmarks.only", "")));
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
+        boolean enforce = Boolean.getBoolean("benchmarks.enforce");
         if (!plan.complete()) {
             // a partial run must not replace the page of a whole one
             Path partial = Path.of(System.getProperty("benchmarks.partial", "benchmarks/target"));
@@ -143,6 +144,12 @@ public final class Benchmarks {
             for (Results.Target t : results.targets) {
                 LOG.info("  target {} [{}]: {} -> {}", t.met() ? "MET    " : "NOT MET", t.scenario(), t.target(),
                         t.measured());
+            }
+            status = Gate.status(results.targets, enforce);
+            if (status != 0) {
+                LOG.error(Gate.report(results.targets));
+            } else if (enforce) {
+                LOG.info("-Dbenchmarks.enforce=true: every target met ({})", results.targets.size());
             }
         } catch (Exception e) {
             LOG.error("Benchmark failed", e);
