@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Timings;
@@ -85,12 +86,28 @@ public final class Benchmarks {
                 Duration scaleSettle, Duration scaleWindow, List<Rebalancing.Case> rebalancing) {
 
         static Plan of(boolean quick, Set<Scenario> scenarios) {
+            return of(quick, scenarios, "");
+        }
+
+        /**
+         * {@code cases}: the rebalancing cases to run, by key (comma-separated: 12, large; empty: both), as
+         * {@code -Dbenchmarks.rebalancing=large} says; a run of one of them is a partial run.
+         */
+        static Plan of(boolean quick, Set<Scenario> scenarios, String cases) {
+            List<Rebalancing.Case> rebalancing = rebalancing(quick);
+            Set<String> keys = cases.isBlank() ? Set.of()
+                    : java.util.Arrays.stream(cases.split(",")).map(String::trim).collect(Collectors.toSet());
+            List<Rebalancing.Case> chosen = keys.isEmpty() ? rebalancing
+                    : rebalancing.stream().filter(c -> keys.contains(c.key())).toList();
+            if (chosen.size() != (keys.isEmpty() ? rebalancing.size() : keys.size())) {
+                throw new IllegalArgumentException("-Dbenchmarks.rebalancing: no case among '" + cases + "'; the "
+                        + "cases are " + rebalancing.stream().map(Rebalancing.Case::key).toList());
+            }
             return quick
                     ? new Plan(true, scenarios, 2, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20),
-                            100, Duration.ofSeconds(10), Duration.ofSeconds(5), rebalancing(true))
+                            100, Duration.ofSeconds(10), Duration.ofSeconds(5), chosen)
                     : new Plan(false, scenarios, 5, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5,
-                            Duration.ofMinutes(2), 1000, Duration.ofSeconds(65), Duration.ofSeconds(15),
-                            rebalancing(false));
+                            Duration.ofMinutes(2), 1000, Duration.ofSeconds(65), Duration.ofSeconds(15), chosen);
         }
 
         /**
@@ -114,9 +131,9 @@ public final class Benchmarks {
             return scenarios.contains(scenario);
         }
 
-        /** Every scenario runs: the run may replace docs/benchmarks.md. */
+        /** Every scenario and rebalancing case runs: the run may replace docs/benchmarks.md. */
         boolean complete() {
-            return scenarios.size() == Scenario.values().length;
+            return scenarios.size() == Scenario.values().length && rebalancing.size() == rebalancing(quick).size();
         }
     }
 
@@ -125,7 +142,8 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         Plan plan = Plan.of(Boolean.getBoolean("benchmarks.quick"),
-                Scenario.parse(System.getProperty("benchmarks.only", "")));
+                Scenario.parse(System.getProperty("benchmarks.only", "")),
+                System.getProperty("benchmarks.rebalancing", ""));
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
         boolean enforce = Boolean.getBoolean("benchmarks.enforce");
@@ -498,6 +516,9 @@ public final class Benchmarks {
                 + " (short); the leader renews every retryPeriod");
         c.put("Mode", (plan.quick() ? "quick (-Dbenchmarks.quick=true): few repetitions, a smoke run" : "full")
                       + (plan.complete() ? "" : "; scenarios " + plan.scenarios().stream().map(s -> s.key).toList()
+                                                + (plan.rebalancing().size() == Plan.rebalancing(plan.quick()).size()
+                                                   ? "" : ", rebalancing case(s) " + plan.rebalancing().stream()
+                                                        .map(Rebalancing.Case::key).toList())
                                                 + " only (-Dbenchmarks.only)"));
     }
 

@@ -24,8 +24,8 @@ final class Texts {
                 To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about fourteen \
                 minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about five). \
                 `-Dbenchmarks.only=scale` runs some scenarios only (comma-separated: startup, handover, many, \
-                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead. \
-                With `-Dbenchmarks.enforce=true` the run is a gate: once its page is written, it fails (exit status \
+                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead \
+                (`-Dbenchmarks.rebalancing=large` or `12`: one case of scenario 6 only). With `-Dbenchmarks.enforce=true` the run is a gate: once its page is written, it fails (exit status \
                 2, after listing them) if any target of the scenarios that ran is not met.
                 """;
     }
