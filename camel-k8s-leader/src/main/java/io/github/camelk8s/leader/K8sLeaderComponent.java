@@ -17,7 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.camelk8s.leader.election.ElectionClock;
 import io.github.camelk8s.leader.election.GroupMembership;
 import io.github.camelk8s.leader.election.LeaderElectionConfig;
@@ -300,7 +299,8 @@ public class K8sLeaderComponent extends DefaultComponent {
             return registered.iterator().next();
         }
         if (ownedClient == null) {
-            ownedClient = new KubernetesClientBuilder().withConfig(ownClientConfig(configuration)).build();
+            // on a few threads of its own whatever the number of Leases; closing it ends them
+            ownedClient = OwnKubernetesClient.build(ownClientConfig(configuration));
         }
         return ownedClient;
     }

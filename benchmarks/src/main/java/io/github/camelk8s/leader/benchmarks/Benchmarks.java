@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
@@ -87,12 +88,28 @@ public final class Benchmarks {
                 Duration scaleSettle, Duration scaleWindow, List<Rebalancing.Case> rebalancing) {
 
         static Plan of(boolean quick, Set<Scenario> scenarios) {
+            return of(quick, scenarios, "");
+        }
+
+        /**
+         * {@code cases}: the rebalancing cases to run, by key (comma-separated: 12, large; empty: both), as
+         * {@code -Dbenchmarks.rebalancing=large} says; a run of one of them is a partial run.
+         */
+        static Plan of(boolean quick, Set<Scenario> scenarios, String cases) {
+            List<Rebalancing.Case> rebalancing = rebalancing(quick);
+            Set<String> keys = cases.isBlank() ? Set.of()
+                    : java.util.Arrays.stream(cases.split(",")).map(String::trim).collect(Collectors.toSet());
+            List<Rebalancing.Case> chosen = keys.isEmpty() ? rebalancing
+                    : rebalancing.stream().filter(c -> keys.contains(c.key())).toList();
+            if (chosen.size() != (keys.isEmpty() ? rebalancing.size() : keys.size())) {
+                throw new IllegalArgumentException("-Dbenchmarks.rebalancing: no case among '" + cases + "'; the "
+                        + "cases are " + rebalancing.stream().map(Rebalancing.Case::key).toList());
+            }
             return quick
                     ? new Plan(true, scenarios, 2, 5, 1, 5, 3, 2, 2, 1, 3, 1, 2, 1, 50, 3, 2, Duration.ofSeconds(20),
-                            100, Duration.ofSeconds(10), Duration.ofSeconds(5), rebalancing(true))
+                            100, Duration.ofSeconds(10), Duration.ofSeconds(5), chosen)
                     : new Plan(false, scenarios, 5, 20, 2, 20, 12, 6, 6, 3, 10, 4, 6, 3, 50, 15, 5,
-                            Duration.ofMinutes(2), 1000, Duration.ofSeconds(65), Duration.ofSeconds(15),
-                            rebalancing(false));
+                            Duration.ofMinutes(2), 1000, Duration.ofSeconds(65), Duration.ofSeconds(15), chosen);
         }
 
         /**
@@ -116,9 +133,9 @@ public final class Benchmarks {
             return scenarios.contains(scenario);
         }
 
-        /** Every scenario runs: the run may replace docs/benchmarks.md. */
+        /** Every scenario and rebalancing case runs: the run may replace docs/benchmarks.md. */
         boolean complete() {
-            return scenarios.size() == Scenario.values().length;
+            return scenarios.size() == Scenario.values().length && rebalancing.size() == rebalancing(quick).size();
         }
     }
 
@@ -127,9 +144,11 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         Plan plan = Plan.of(Boolean.getBoolean("benchmarks.quick"),
-                Scenario.parse(System.getProperty("benchmarks.only", "")));
+                Scenario.parse(System.getProperty("benchmarks.only", "")),
+                System.getProperty("benchmarks.rebalancing", ""));
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
+        boolean enforce = Boolean.getBoolean("benchmarks.enforce");
         if (Boolean.getBoolean("benchmarks.redraw")) {
             // after a change to the charts: the committed figures drawn again, without measuring anything
             Path images = Charts.write(Charts.from(new ObjectMapper().readTree(json.toFile())), markdown);
@@ -154,6 +173,12 @@ public final class Benchmarks {
             for (Results.Target t : results.targets) {
                 LOG.info("  target {} [{}]: {} -> {}", t.met() ? "MET    " : "NOT MET", t.scenario(), t.target(),
                         t.measured());
+            }
+            status = Gate.status(results.targets, enforce);
+            if (status != 0) {
+                LOG.error(Gate.report(results.targets));
+            } else if (enforce) {
+                LOG.info("-Dbenchmarks.enforce=true: every target met ({})", results.targets.size());
             }
         } catch (Exception e) {
             LOG.error("Benchmark failed", e);
@@ -384,11 +409,15 @@ public final class Benchmarks {
 
     private void scaleResults(Results results, List<Scale.Outcome> outcomes, Plan plan) {
         Results.Table table = results.table("scale", "4. Scale: " + plan.scaleLeases() + " Leases in one JVM",
-                "One candidate on each of " + plan.scaleLeases() + " Leases, one shared client, timings "
+                "One candidate on each of " + plan.scaleLeases() + " Leases, timings "
                 + BenchmarkTimings.DEFAULT.describe() + "; camel-k8s-leader and Camel: one CamelContext with one "
-                + "leader-only `direct:` route per Lease; fabric8: one LeaderElector per Lease. Each implementation "
+                + "leader-only `direct:` route per Lease; fabric8: one LeaderElector per Lease. camel-k8s-leader is "
+                + "given no client and builds its own (fabric8's auto-configuration, pointed at the mock by the "
+                + "`kubernetes.master` system property), as an application that configures none; the peers share "
+                + "one client with fabric8's defaults. Each implementation "
                 + "runs alone, on a mock API server of its own (see the methodology). Threads and heap are "
-                + "counted from just before the elections start (client connected); threads after "
+                + "counted from just before the elections start (the peers' client connected, this component's "
+                + "not yet built: its client's threads count as added); threads after "
                 + plan.scaleSettle().toSeconds() + " s of steady state (idle pool threads time out after 30 s in "
                 + "camel-k8s-leader, 60 s in the fabric8 client), and at the peak while the elections start; "
                 + "the mock API server's own threads (one per watch connection) are not counted. Heap: used heap after a full GC, whole JVM (it also holds the mock API server's copy of "
@@ -396,8 +425,8 @@ public final class Benchmarks {
         Results.Row time = table.row("secondsToAllLeading", "Time until every Lease is led", "s");
         Results.Row threads = table.row("threadsAdded", "Threads added (steady)", "");
         Results.Row own = table.row("ownThreadsAdded", "of which its own", "").noRatio();
-        Results.Row client = table.row("clientThreadsAdded", "of which the shared client's (executor, Vert.x)", "")
-                .noRatio();
+        Results.Row client = table.row("clientThreadsAdded", "of which the Kubernetes client's (executor, Vert.x)",
+                "").noRatio();
         Results.Row peak = table.row("peakThreadsAdded", "Threads added (peak, during start)", "");
         Results.Row heapAdded = table.row("heapAddedMb", "Heap added after GC", "MB");
         Results.Row heap = table.row("heapUsedMb", "Heap used after GC (whole JVM)", "MB");
@@ -414,16 +443,14 @@ public final class Benchmarks {
             watches.value(o.impl(), o.openWatches());
             rate.value(o.impl(), o.requestsPerMinute());
             results.notes.add(o.impl().label + ", " + o.leases() + " Leases, threads added by name: "
-                              + o.threadGroups());
+                              + o.threadGroups() + "; at the peak: " + o.peakThreadGroups());
             if (o.impl() == Impl.K8S_LEADER) {
                 boolean met = o.threadsAdded() <= 8 && o.peakThreadsAdded() <= 8;
                 results.target("4. Scale", "≤ 8 threads added by the component (" + o.leases() + " Leases)",
                         o.threadsAdded() + " steady (" + o.ownThreadsAdded() + " its own, " + o.clientThreadsAdded()
-                        + " in the shared client), " + o.peakThreadsAdded() + " at the peak", met,
-                        met ? "" : "its own threads are bounded at 7 (1 timer, ≤ 4 API, ≤ 2 listener threads); "
-                                   + "the others are the shared fabric8 client's: its executor delivers the "
-                                   + "informer's events with two hand-offs per event on a cached pool, which keeps "
-                                   + "several threads alive at 500 events/s (see the scale table)");
+                        + " its client's), " + o.peakThreadsAdded() + " at the peak", met,
+                        met ? "" : "threads added, by name: " + o.threadGroups() + "; at the peak: "
+                                   + o.peakThreadGroups());
                 results.target("4. Scale", "≤ 256 MB heap (" + o.leases() + " Leases)",
                         Math.round(o.heapUsedMb()) + " MB used after GC, whole JVM (+" + Math.round(o.heapAddedMb())
                         + " MB)", o.heapUsedMb() <= 256, "");
@@ -500,6 +527,9 @@ public final class Benchmarks {
                 + " (short); the leader renews every retryPeriod");
         c.put("Mode", (plan.quick() ? "quick (-Dbenchmarks.quick=true): few repetitions, a smoke run" : "full")
                       + (plan.complete() ? "" : "; scenarios " + plan.scenarios().stream().map(s -> s.key).toList()
+                                                + (plan.rebalancing().size() == Plan.rebalancing(plan.quick()).size()
+                                                   ? "" : ", rebalancing case(s) " + plan.rebalancing().stream()
+                                                        .map(Rebalancing.Case::key).toList())
                                                 + " only (-Dbenchmarks.only)"));
     }
 

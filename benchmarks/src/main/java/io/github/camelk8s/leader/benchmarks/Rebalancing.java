@@ -36,6 +36,9 @@ final class Rebalancing {
 
     private static final Logger LOG = LoggerFactory.getLogger("bench");
 
+    /** The longest a Lease may be without a leader in a graceful move (the target). */
+    static final Duration GRACEFUL_GAP = Duration.ofMillis(100);
+
     enum Move {
         JOIN("join"), LEAVE("graceful leave"), CRASH("crash");
 
@@ -104,6 +107,7 @@ final class Rebalancing {
                      spec.timings(), spec.leases())) {
             MembershipTally tally = new MembershipTally();
             api.faults().addAnswerListener(tally);
+            api.faults().addAnswerListener(group.writes);
             List<RebalancingMember> live = new ArrayList<>();
             long begin = System.nanoTime();
             for (int i = 0; i < spec.members(); i++) {
@@ -171,7 +175,7 @@ final class Rebalancing {
         int moved = (int) changes.stream().filter(c -> c.started() && c.nanos() - t0 > 0 && c.nanos() - end <= 0)
                 .count();
         Longest longest = longest(group, changes, t0, end);
-        if (longest.gap() > spec.timings().retryPeriod().toNanos()) {
+        if (longest.gap() > (move == Move.CRASH ? spec.timings().retryPeriod() : GRACEFUL_GAP).toNanos()) {
             // what the Lease that waited longest went through, for whoever reads the log
             LOG.info("  {} {} {}: {} without a leader for {} ms; its routes (ms after the move began): {}",
                     group.impl.label, spec.key(), move.label, longest.gapLease(),
@@ -181,6 +185,10 @@ final class Rebalancing {
                             .map(c -> (c.started() ? "+" : "-") + c.member() + "@"
                                       + Math.round(Handover.ms(c.nanos() - t0)))
                             .collect(Collectors.joining(" ")));
+            // and the writes the API server answered meanwhile, of that Lease and of the member slots: whether the
+            // time went before the release, between the release and the take-over, or after the take-over
+            LOG.info("  {} {} {}: writes answered (ms after the move began): {}", group.impl.label, spec.key(),
+                    move.label, group.writes.between(t0, end, longest.gapLease()));
         }
         return new MoveOutcome(move, before, live.size(), ms, moved, fewest, Handover.ms(longest.gap()),
                 longest.gapLease(), Handover.ms(longest.overlap()));
@@ -385,9 +393,10 @@ final class Rebalancing {
         List<MoveOutcome> graceful = ours.moves().stream().filter(m -> m.move() != Move.CRASH).toList();
         if (!graceful.isEmpty()) {
             double gap = graceful.stream().mapToDouble(MoveOutcome::longestGapMs).max().orElse(Double.NaN);
-            results.target(scenario, "no Lease without a leader for longer than 100 ms in a graceful move",
+            results.target(scenario, "no Lease without a leader for longer than " + GRACEFUL_GAP.toMillis()
+                                     + " ms in a graceful move",
                     "longest " + Results.number(gap) + " ms" + peer(camel, null, MoveOutcome::longestGapMs, " ms"),
-                    gap <= 100 && graceful.stream().allMatch(MoveOutcome::even), "");
+                    gap <= GRACEFUL_GAP.toMillis() && graceful.stream().allMatch(MoveOutcome::even), "");
         }
         if (ours.restMembershipWrites().count() > 0) {
             double renewal = spec.timings().renewalInterval().toMillis();
@@ -427,6 +436,32 @@ final class Rebalancing {
 
     private static String capitalized(String text) {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** The Lease writes the API server answered, with when: for the log of a move that kept a Lease unled. */
+    static final class WriteLog implements FaultDispatcher.AnswerListener {
+        private record Write(long nanos, String lease, String candidate, String method, int code) {
+        }
+
+        private final java.util.Queue<Write> writes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @Override
+        public void answered(FaultDispatcher.Request request, io.fabric8.mockwebserver.http.MockResponse response) {
+            int at = request.path().indexOf("/leases/");
+            if (at >= 0 && !"GET".equals(request.method())) {
+                String lease = request.path().substring(at + "/leases/".length()).split("[?/]")[0];
+                writes.add(new Write(System.nanoTime(), lease, request.candidate(), request.method(), response.code()));
+            }
+        }
+
+        /** The writes of {@code lease} and of the member slots answered within (from, to], oldest first. */
+        String between(long from, long to, String lease) {
+            return writes.stream().filter(w -> w.nanos() - from > 0 && w.nanos() - to <= 0)
+                    .filter(w -> w.lease().equals(lease) || w.lease().startsWith(RebalancingGroup.GROUP + "-member-"))
+                    .map(w -> w.lease() + " " + w.method() + " " + w.code() + " by " + w.candidate() + "@"
+                              + Math.round(Handover.ms(w.nanos() - from)))
+                    .collect(Collectors.joining(", "));
+        }
     }
 
     /**

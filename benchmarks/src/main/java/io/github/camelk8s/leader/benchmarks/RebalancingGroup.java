@@ -63,6 +63,8 @@ final class RebalancingGroup implements AutoCloseable {
     final Timings timings;
     /** The Leases, one route each in every member: lease-0, lease-1, ... */
     final List<String> leases;
+    /** The Lease writes the API server answered during the run, for the log of a slow move. */
+    final Rebalancing.WriteLog writes = new Rebalancing.WriteLog();
     private final List<RebalancingMember> members = new ArrayList<>();
     private int next;
 

@@ -3,6 +3,7 @@ package io.github.camelk8s.leader.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.github.camelk8s.leader.K8sLeaderComponent;
@@ -29,10 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scenario 4: many Leases in one JVM, one candidate on each, all on one shared client (one pod leading many
- * singletons). Threads and heap are counted from just before the elections start (client already connected), so
- * what is counted is what the elections added; the heap figure is the JVM's used heap after a full GC, and so also
- * holds the mock API server's store of those Leases.
+ * Scenario 4: many Leases in one JVM, one candidate on each (one pod leading many singletons). This component is
+ * given no client and builds its own, as an application that configures none gets; the peers share one client with
+ * fabric8's defaults. Threads and heap are counted from just before the elections start (the peers' client
+ * already connected; this component's client not yet built, so its threads count as the component's), so what is
+ * counted is what the elections added; the heap figure is the JVM's used heap after a full GC, and so also holds
+ * the mock API server's store of those Leases.
  */
 final class Scale {
 
@@ -40,7 +44,7 @@ final class Scale {
 
     record Outcome(Impl impl, int leases, double secondsToAllLeading, int threadsAdded, int peakThreadsAdded,
                    int clientThreadsAdded, double heapUsedMb, double heapAddedMb, long openWatches, long watchRequests,
-                   double requestsPerMinute, String threadGroups) {
+                   double requestsPerMinute, String threadGroups, String peakThreadGroups) {
 
         /** Threads the implementation runs itself, as opposed to the shared Kubernetes client's. */
         int ownThreadsAdded() {
@@ -81,25 +85,30 @@ final class Scale {
             throws Exception {
         String identity = "scale-" + impl.key;
         String namespace = identity;
-        KubernetesClient client = api.newDefaultClient(identity, namespace);
-        client.leases().inNamespace(namespace).list();
-        Run run = switch (impl) {
-            case K8S_LEADER -> k8sLeader(client, namespace, identity, leases);
-            case FABRIC8 -> fabric8(client, namespace, identity, leases);
-            case CAMEL -> camel(api, client, namespace, identity, leases);
-        };
+        // the requests of the client this component builds for itself name no candidate; on this server of its
+        // own they are the only ones that do not (the warm-up client names itself)
+        String requester = impl == Impl.K8S_LEADER ? "" : identity;
+        Run run;
+        if (impl == Impl.K8S_LEADER) {
+            run = k8sLeader(api, namespace, identity, leases);
+        } else {
+            KubernetesClient client = api.newDefaultClient(identity, namespace);
+            client.leases().inNamespace(namespace).list();
+            run = impl == Impl.FABRIC8 ? fabric8(client, namespace, identity, leases)
+                    : camel(api, client, namespace, identity, leases);
+        }
         Benchmarks.sleep(500);
         double heapBefore = usedHeapAfterGc();
         Map<String, Integer> threadsBefore = threadGroups();
-        int before = threadCount();
+        int before = total(threadsBefore);
         int clientBefore = clientThreadCount();
-        int peak = before;
+        Peak peak = new Peak(threadsBefore);
         long t0 = System.nanoTime();
         try {
             run.start();
             long deadline = t0 + Duration.ofMinutes(3).toNanos();
             while (run.leading() < leases) {
-                peak = Math.max(peak, threadCount());
+                peak.sample();
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(impl.label + ": only " + run.leading() + " of " + leases
                                                     + " Leases led after 3 minutes");
@@ -114,27 +123,27 @@ final class Scale {
             CountingDispatcher.Snapshot s0 = null;
             long w0 = 0;
             while (System.nanoTime() < settleUntil) {
-                peak = Math.max(peak, threadCount());
+                peak.sample();
                 if (s0 == null && System.nanoTime() >= windowFrom) {
-                    s0 = api.counts().snapshot(identity);
+                    s0 = api.counts().snapshot(requester);
                     w0 = System.nanoTime();
                 }
                 Benchmarks.sleep(100);
             }
-            CountingDispatcher.Snapshot delta = api.counts().snapshot(identity).minus(s0);
+            CountingDispatcher.Snapshot delta = api.counts().snapshot(requester).minus(s0);
             double minutes = (System.nanoTime() - w0) / (double) Duration.ofMinutes(1).toNanos();
-            int after = threadCount();
             Map<String, Integer> threadsAfter = threadGroups();
             double heapAfter = usedHeapAfterGc();
-            Outcome outcome = new Outcome(impl, leases, toAll, after - before, peak - before,
-                    clientThreadCount() - clientBefore, heapAfter,
-                    heapAfter - heapBefore, delta.openWatches(), api.counts().snapshot(identity).watchRequests(),
-                    delta.requests() / minutes, diff(threadsBefore, threadsAfter));
+            Outcome outcome = new Outcome(impl, leases, toAll, total(threadsAfter) - before,
+                    total(peak.groups) - before, clientThreadCount() - clientBefore, heapAfter,
+                    heapAfter - heapBefore, delta.openWatches(), api.counts().snapshot(requester).watchRequests(),
+                    delta.requests() / minutes, diff(threadsBefore, threadsAfter), diff(threadsBefore, peak.groups));
             LOG.info("  {} x{} Leases: all led after {} s; threads +{} (of which the client's +{}; peak +{}), "
-                     + "heap {} MB (+{} MB), {} watch connection(s), {} requests/min; new threads: {}",
+                     + "heap {} MB (+{} MB), {} watch connection(s), {} requests/min; new threads: {}; at the peak: {}",
                     impl.label, leases, String.format("%.1f", toAll), outcome.threadsAdded(),
                     outcome.clientThreadsAdded(), outcome.peakThreadsAdded(), Math.round(heapAfter), Math.round(heapAfter - heapBefore),
-                    outcome.openWatches(), Math.round(outcome.requestsPerMinute()), outcome.threadGroups());
+                    outcome.openWatches(), Math.round(outcome.requestsPerMinute()), outcome.threadGroups(),
+                    outcome.peakThreadGroups());
             return outcome;
         } finally {
             run.close();
@@ -142,11 +151,28 @@ final class Scale {
         }
     }
 
-    private static Run k8sLeader(KubernetesClient client, String namespace, String identity, int leases)
-            throws Exception {
+    /**
+     * This component as an application that configures no client gets it: the component builds its own, from
+     * fabric8's auto-configuration, which system properties point at the mock API server (as they may point a pod
+     * run outside a cluster at one); they are put back when the run closes.
+     */
+    private static Run k8sLeader(MockApiServer api, String namespace, String identity, int leases) throws Exception {
+        Map<String, String> autoConfiguration = Map.of(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, api.url(),
+                Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY, namespace,
+                Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false",
+                Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false",
+                Config.KUBERNETES_TRYNAMESPACE_PATH_SYSTEM_PROPERTY, "false");
+        Map<String, String> before = new HashMap<>();
+        autoConfiguration.forEach((key, value) -> before.put(key, System.setProperty(key, value)));
+        Runnable restore = () -> before.forEach((key, value) -> {
+            if (value == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, value);
+            }
+        });
         CamelContext context = new DefaultCamelContext();
         K8sLeaderComponent component = new K8sLeaderComponent();
-        component.getConfiguration().setKubernetesClient(client);
         K8sLeaderConfiguration options = component.getConfiguration();
         options.setNamespace(namespace);
         options.setIdentity(identity);
@@ -162,7 +188,7 @@ final class Scale {
                 }
             }
         });
-        return camelRun(context, client, leases);
+        return camelRun(context, restore, leases);
     }
 
     private static Run camel(MockApiServer api, KubernetesClient client, String namespace, String identity, int leases)
@@ -190,16 +216,17 @@ final class Scale {
                 }
             }
         });
-        return camelRun(context, client, leases);
+        return camelRun(context, client::close, leases);
     }
 
     /**
-     * A CamelContext with a leader-only route per Lease. It stops before its client closes: with the client closed
-     * first, Camel's KubernetesClusterService loses its Leases in the middle of the context's stop, and its
-     * ClusteredRoutePolicy then deadlocks (its leader notifier holds the policy's lock and waits for a route's,
-     * which the stopping context holds while it waits for the policy's).
+     * A CamelContext with a leader-only route per Lease; {@code afterStop} runs once it has stopped, such as closing
+     * the client. It stops before its client closes: with the client closed first, Camel's KubernetesClusterService
+     * loses its Leases in the middle of the context's stop, and its ClusteredRoutePolicy then deadlocks (its leader
+     * notifier holds the policy's lock and waits for a route's, which the stopping context holds while it waits for
+     * the policy's).
      */
-    private static Run camelRun(CamelContext context, KubernetesClient client, int leases) {
+    private static Run camelRun(CamelContext context, Runnable afterStop, int leases) {
         return new Run() {
             @Override
             public void start() {
@@ -223,7 +250,7 @@ final class Scale {
                 try {
                     context.stop();
                 } finally {
-                    client.close();
+                    afterStop.run();
                 }
             }
         };
@@ -269,27 +296,38 @@ final class Scale {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 
-    /** Live threads, except those {@link #counted} leaves out. */
-    static int threadCount() {
-        int n = 0;
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.isAlive() && counted(thread)) {
-                n++;
+    /** The most threads seen at once, by name, sampled while the elections run. */
+    private static final class Peak {
+        Map<String, Integer> groups;
+
+        Peak(Map<String, Integer> before) {
+            groups = before;
+        }
+
+        void sample() {
+            Map<String, Integer> now = threadGroups();
+            if (total(now) > total(groups)) {
+                groups = now;
             }
         }
-        return n;
+    }
+
+    private static int total(Map<String, Integer> groups) {
+        return groups.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /**
-     * The shared fabric8 client's threads: its executor ("&lt;hash&gt;-pool-N-thread-M"; informer event delivery,
-     * fabric8's LeaderElector loops), its scheduler and its Vert.x event loops.
+     * The Kubernetes client's threads: fabric8's default executor ("&lt;hash&gt;-pool-N-thread-M"; informer event
+     * delivery, fabric8's LeaderElector loops) or the one this component gives the client it builds
+     * ("k8s-leader-client-N"), fabric8's JVM-wide scheduler, and Vert.x's event loops and blocked-thread checker.
      */
     static int clientThreadCount() {
         int n = 0;
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             String name = thread.getName();
-            if (thread.isAlive() && (name.matches("-?\\d+-pool-\\d+-thread-\\d+")
-                                     || name.startsWith("CachedSingleThreadScheduler") || name.startsWith("vert.x-"))) {
+            if (thread.isAlive() && (name.matches("-?\\d+-pool-\\d+-thread-\\d+") || name.startsWith("k8s-leader-client")
+                                     || name.startsWith("CachedSingleThreadScheduler") || name.startsWith("vert.x-")
+                                     || name.startsWith("vertx-"))) {
                 n++;
             }
         }

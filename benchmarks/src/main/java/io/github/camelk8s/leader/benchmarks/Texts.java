@@ -24,9 +24,12 @@ final class Texts {
                 To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about fourteen \
                 minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about five). \
                 `-Dbenchmarks.only=scale` runs some scenarios only (comma-separated: startup, handover, many, \
-                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead. \
-                The charts are drawn from the figures of the tables, into `images/` beside this page; \
-                `-Dbenchmarks.redraw=true` measures nothing and draws them again from `benchmarks/results.json`.
+                concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead \
+                (`-Dbenchmarks.rebalancing=large` or `12`: one case of scenario 6 only). With \
+                `-Dbenchmarks.enforce=true` the run is a gate: once its page is written, it fails (exit status 2, \
+                after listing them) if any target of the scenarios that ran is not met. The charts are drawn from \
+                the figures of the tables, into `images/` beside this page; `-Dbenchmarks.redraw=true` measures \
+                nothing and draws them again from `benchmarks/results.json`.
                 """;
     }
 
@@ -69,7 +72,8 @@ final class Texts {
                 follower past its start-up requests), then every request from each candidate is counted over the \
                 window. A watch connection counts as one request when opened.
                 - **Scale.** See the table's description. A `direct:` route creates no threads, so the threads \
-                counted are the election's and the client's.
+                counted are the election's, the route policies' (their routes are started off the election's \
+                threads) and the client's; the notes name them, in steady state and at the peak.
                 - **Rebalancing.** See the tables' descriptions. Leadership is read from the routes, as Camel runs \
                 them: a Lease is led by a member while its route (under `ClusteredRoutePolicy`) is started in that \
                 member's pod, from the pod's route start and stop events, so a gap is the time no pod ran the \
@@ -97,11 +101,16 @@ final class Texts {
                 others busy: a thousand Leases won at once started dozens. Both pools now start a thread only when \
                 every running one is busy, up to 4 API and 2 listener threads, and let idle ones go after 30 s: at \
                 most 7 threads of the component's own for any number of Leases (`ManyLeasesTest` checks the bound \
-                with 200 Leases and slow listeners). What the scale table counts beyond that belongs to the shared \
-                fabric8 client: its executor delivers the informer's events (two hand-offs per event on a cached \
-                pool, so a few threads stay alive at hundreds of events per second) and a Vert.x event loop \
-                carries the watch connection. An application that must bound those too can give its client an \
-                executor (`KubernetesClientBuilder.withTaskExecutor`).
+                with 200 Leases and slow listeners). What the scale table counts beyond that belongs to the \
+                Kubernetes client. With fabric8's defaults, the client the component built for itself ran 13 \
+                threads at a thousand Leases: its executor delivers the informer's events on an unbounded cached \
+                pool (two hand-offs per event, so several threads stay alive at 500 events a second), and its own \
+                Vert.x instance started an event loop per request thread in turn, four here, and two internal \
+                blocking threads. That client now runs on four: one task thread of its own with a queue, and a \
+                Vert.x instance with one thread per pool (event loop, internal blocking) and Vert.x's \
+                blocked-thread checker (`OwnKubernetesClientTest` checks the bound with 200 Leases). A client the \
+                application gives the component keeps fabric8's defaults: one that must bound them too can be \
+                given an executor (`KubernetesClientBuilder.withTaskExecutor`).
                 - **The losers of a race learn the winner from their watch.** A follower whose acquiring write got \
                 409 read the Lease again at once: fifty candidates answered a release with ~49 writes and then \
                 ~45 reads, all competing with the winner's own write and route start. A follower with a working \

@@ -643,6 +643,8 @@ class ElectionCore {
         boolean out = isYielding();
         if (duration == null) {
             untilResumed = true;
+            // a resume meanwhile (withdraw, resume, withdraw while the release is under way) ended the yield
+            yieldOver = false;
             cancel(ElectionTimer.YIELD_END);
         } else if (!out && !untilResumed) {
             arm(ElectionTimer.YIELD_END, now + duration.toNanos());

@@ -625,6 +625,22 @@ class ElectionCoreTest {
         }
 
         @Test
+        void aWithdrawalAfterAResumeDuringTheReleaseStaysWithdrawn() {
+            CoreDriver driver = new CoreDriver();
+            driver.electedAt(30);
+            driver.at(100, new ElectionInput.Yield(null));
+            driver.at(110, new ElectionInput.LostDelivered());
+            // the rebalancer resumes and withdraws again while the release is in flight
+            driver.at(115, new ElectionInput.Resume());
+            driver.at(118, new ElectionInput.Yield(null));
+
+            driver.at(120, new Written(driver.written()));
+
+            assertThat(driver.core.isYielding()).isTrue();
+            assertThat(sent(driver.at(130, new Watched(driver.released(1))))).isEmpty();
+        }
+
+        @Test
         void aResumeWithoutAWithdrawalChangesNothing() {
             CoreDriver driver = new CoreDriver();
             driver.electedAt(30);
