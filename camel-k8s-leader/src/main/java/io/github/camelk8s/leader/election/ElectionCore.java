@@ -489,7 +489,7 @@ class ElectionCore {
             acquisitions++;
             if (unready) {
                 // an acquisition sent before the pod was told not ready: the grace period runs from now
-                arm(ElectionTimer.READINESS_GRACE, now + config.readinessGracePeriod().toNanos());
+                armReadinessGrace();
             }
             report(Kind.LEADERSHIP,
                     "Became leader of " + leaseRef() + " (transitions=" + lease.record().leaseTransitions() + ")");
@@ -709,7 +709,7 @@ class ElectionCore {
             cancel(ElectionTimer.READINESS_GRACE);
             report(Kind.RECOVERY, me + " is ready again and competes for " + leaseRef());
         } else if (phase == Phase.LEADER) {
-            arm(ElectionTimer.READINESS_GRACE, now + config.readinessGracePeriod().toNanos());
+            armReadinessGrace();
             report(Kind.PROBLEM, me + " is not ready (its other readiness checks are DOWN): it steps down from "
                                  + leaseRef() + " unless ready again within readinessGracePeriod ("
                                  + config.readinessGracePeriod() + ")");
@@ -717,6 +717,10 @@ class ElectionCore {
             report(Kind.PROBLEM, me + " is not ready (its other readiness checks are DOWN): it does not compete for "
                                  + leaseRef() + " until it is");
         }
+    }
+
+    private void armReadinessGrace() {
+        arm(ElectionTimer.READINESS_GRACE, now + config.readinessGracePeriod().toNanos());
     }
 
     /** Whether this follower may write the Lease now: it is ready (or ungated) and the Lease is not coordinated. */
@@ -955,7 +959,7 @@ class ElectionCore {
             cancel(ElectionTimer.YIELD_END);
             decided();
             out.add(new ElectionAction.Stopped());
-        } else if (yieldOver && !untilResumed) {
+        } else if (yieldOver) {
             phase = Phase.FOLLOWER;
             refreshNeeded = true;
             report(Kind.LEADERSHIP, unready ? "Stays out of the election on " + leaseRef() + " while not ready"

@@ -33,13 +33,17 @@ public final class ReadinessGate implements AutoCloseable {
     private ScheduledExecutorService thread;
     private ScheduledFuture<?> task;
     private Duration period;
-    private volatile List<String> downLastTime = List.of();
+    /** The readiness checks DOWN at the last reading; null until the first. */
+    private volatile List<String> down;
 
     public ReadinessGate(CamelContext context) {
         this.context = context;
     }
 
-    /** Gates {@code elector} from now on; it is told the readiness at once, before its first write can go out. */
+    /**
+     * Gates {@code elector} from now on; it is told the readiness at once, before its first write can go out: the
+     * last reading's, so that a thousand Leases joining at start-up call the checks once, not once each.
+     */
     public synchronized void add(LeaseElector elector) {
         if (HealthCheckRegistry.get(context) == null) {
             throw new IllegalStateException("Invalid k8s-leader option readinessGate=true on Lease "
@@ -48,7 +52,8 @@ public final class ReadinessGate implements AutoCloseable {
                                             + " from (add camel-health, or turn readinessGate off)");
         }
         gated.add(elector);
-        elector.readiness(downChecks().isEmpty());
+        List<String> known = down;
+        elector.readiness((known != null ? known : read()).isEmpty());
         Duration retry = elector.config().retryPeriod();
         if (period == null || retry.compareTo(period) < 0) {
             period = retry;
@@ -94,18 +99,24 @@ public final class ReadinessGate implements AutoCloseable {
         task = thread.scheduleWithFixedDelay(this::tell, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Reads which checks are DOWN now, and logs a change from the last reading (none before the first: all UP). */
+    private List<String> read() {
+        List<String> now = downChecks();
+        if (!now.equals(down == null ? List.of() : down)) {
+            if (now.isEmpty()) {
+                LOG.info("The CamelContext's readiness checks are UP again: gated k8s-leader candidates compete");
+            } else {
+                LOG.info("Readiness checks DOWN: {}; gated k8s-leader candidates do not compete", now);
+            }
+        }
+        down = now;
+        return now;
+    }
+
     private void tell() {
         try {
-            List<String> down = downChecks();
-            if (!down.equals(downLastTime)) {
-                if (down.isEmpty()) {
-                    LOG.info("The CamelContext's readiness checks are UP again: gated k8s-leader candidates compete");
-                } else {
-                    LOG.info("Readiness checks DOWN: {}; gated k8s-leader candidates do not compete", down);
-                }
-                downLastTime = down;
-            }
-            gated.forEach(elector -> elector.readiness(down.isEmpty()));
+            boolean ready = read().isEmpty();
+            gated.forEach(elector -> elector.readiness(ready));
         } catch (RuntimeException e) {
             LOG.warn("Could not read the CamelContext's readiness for the k8s-leader readinessGate: {}", e.toString(), e);
         }
@@ -118,6 +129,7 @@ public final class ReadinessGate implements AutoCloseable {
             thread = null;
             task = null;
             period = null;
+            down = null;
         }
     }
 }

@@ -1,10 +1,8 @@
 package io.github.camelk8s.leader.cluster;
 
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.github.camelk8s.leader.K8sLeaderConstants;
 import io.github.camelk8s.leader.pods.CamelPod;
 import io.github.camelk8s.leader.pods.Pods;
@@ -43,7 +41,7 @@ class MasterRouteTokensTest {
         masterPod("pod-a", tokens);
 
         await().atMost(Pods.PATIENCE).until(() -> tokens.size() >= 5);
-        assertThat(tokens).containsOnly(tokenOf(pods.lease()));
+        assertThat(tokens).containsOnly(Pods.fencingTokenOf(pods.lease()));
     }
 
     @Test
@@ -57,12 +55,7 @@ class MasterRouteTokensTest {
         leader.stop();
 
         await().atMost(Pods.PATIENCE).until(() -> !second.isEmpty());
-        assertThat(second).containsOnly(tokenOf(pods.lease()));
+        assertThat(second).containsOnly(Pods.fencingTokenOf(pods.lease()));
         assertThat(second.get(0)).isGreaterThan(first.get(first.size() - 1));
-    }
-
-    private static long tokenOf(Lease lease) {
-        return OffsetDateTime.parse(lease.getMetadata().getCreationTimestamp()).toEpochSecond() * 1_000_000_000L
-               + lease.getSpec().getLeaseTransitions();
     }
 }

@@ -1,6 +1,7 @@
 package io.github.camelk8s.leader.pods;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -111,6 +112,12 @@ public final class Pods implements BeforeEachCallback, AfterEachCallback {
 
     public Lease lease() {
         return api.lease(CamelPod.LEASE);
+    }
+
+    /** The fencing token of the term {@code lease} records, by the documented comparison (docs/fencing.md). */
+    public static long fencingTokenOf(Lease lease) {
+        return OffsetDateTime.parse(lease.getMetadata().getCreationTimestamp()).toEpochSecond() * 1_000_000_000L
+               + lease.getSpec().getLeaseTransitions();
     }
 
     /** Requests from a candidate that wrote the Lease (create, update, patch), in arrival order. */
