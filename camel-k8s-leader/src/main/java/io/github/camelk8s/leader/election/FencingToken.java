@@ -28,7 +28,7 @@ import java.time.Instant;
 public record FencingToken(long createdSecond, int leaseTransitions) implements Comparable<FencingToken> {
 
     /** How much one second of creationTimestamp weighs against leaseTransitions. */
-    static final long PER_SECOND = 1_000_000_000L;
+    private static final long PER_SECOND = 1_000_000_000L;
 
     /** The token of the term that the write answered by {@code written} began. */
     static FencingToken of(LeaseSnapshot written) {
@@ -39,11 +39,6 @@ public record FencingToken(long createdSecond, int leaseTransitions) implements 
     /** The token as one number, the form the header carries: compare tokens by it. */
     public long value() {
         return createdSecond * PER_SECOND + leaseTransitions;
-    }
-
-    /** The Lease's creation time, as the token counts it. */
-    public Instant created() {
-        return Instant.ofEpochSecond(createdSecond);
     }
 
     @Override
