@@ -169,8 +169,9 @@ class ElectionCore {
     private long lastRenewalSentAt;
     /** Whether the record naming this candidate on the Lease was written by this candidate (not a predecessor). */
     private boolean holdsTerm;
-    /** The token of the term that the last ELECTED began; null before the first. */
+    /** The token of the term that the last ELECTED began, and its acquireTime (which its renewals keep). */
     private FencingToken term;
+    private Instant termAcquired;
     /** A renewal of a term already told LOST was applied: the record is ours, but a new term must begin on it. */
     private boolean termToRenumber;
     private boolean renewDue;
@@ -357,7 +358,9 @@ class ElectionCore {
      * with; the record is ours and nobody has written since, so a new term is one write away.
      */
     boolean continuesLostTerm(LeaseSnapshot written) {
-        return FencingToken.of(written).equals(term);
+        // the acquireTime tells a renewal from a new term that happens to number alike (a Lease re-created by this
+        // candidate within the second its predecessor was created: the documented limit of the token)
+        return FencingToken.of(written).equals(term) && Objects.equals(written.record().acquireTime(), termAcquired);
     }
 
     /** A stop or yield may release once no leader-only step is in flight and the listeners have been told LOST. */
@@ -486,6 +489,7 @@ class ElectionCore {
         if (phase == Phase.FOLLOWER) {
             phase = Phase.LEADER;
             term = FencingToken.of(lease);
+            termAcquired = lease.record().acquireTime();
             acquisitions++;
             if (unready) {
                 // an acquisition sent before the pod was told not ready: the grace period runs from now

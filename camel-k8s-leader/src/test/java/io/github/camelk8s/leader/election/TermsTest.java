@@ -93,6 +93,20 @@ class TermsTest {
     }
 
     @Test
+    void aLeaseThisCandidateCreatesAgainIsANewTermNotARenewalOfTheLostOne() {
+        CoreDriver driver = electedOnALeaseCreatedAtCreated();
+        driver.at(10_010, new TimerFired(ElectionTimer.DEADLINE, true));
+        driver.at(10_020, new ElectionInput.WatchedDeletion(false));
+
+        // created again within the same second: it numbers its first term as the lost one, but has its own
+        // acquireTime, so it is elected on as it is (the documented limit of the token), not renumbered
+        List<ElectionAction> created = driver.at(10_040, new Written(driver.written(CREATED)));
+
+        assertThat(of(created, Elected.class)).hasSize(1);
+        assertThat(driver.core.term().leaseTransitions()).isZero();
+    }
+
+    @Test
     void aStepPinnedToAnEarlierTermDoesNotBeginInALaterOne() {
         CoreDriver driver = electedOnALeaseCreatedAtCreated();
         FencingToken first = driver.core.term();
