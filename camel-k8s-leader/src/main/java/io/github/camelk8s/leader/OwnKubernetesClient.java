@@ -32,8 +32,9 @@ import io.fabric8.kubernetes.client.utils.HttpClientUtils;
  * another, which would stop the informer for good (a SynchronousQueue, or a bounded one, would do exactly that).
  * The thread is a daemon, ends after 30 s idle like the electors' pools, and is shut down when the client closes.
  * <p>
- * With the Vert.x HTTP client, the client gets a Vert.x instance with one thread per pool ({@link OwnClientVertx});
- * with another HTTP client on the classpath (OkHttp, the JDK's), that one is used as fabric8 configures it.
+ * With the Vert.x HTTP client, the client gets a Vert.x instance with one thread per pool, the blocking ones ending
+ * when idle too ({@link OwnClientVertx}); with another HTTP client on the classpath (OkHttp, the JDK's), that one is
+ * used as fabric8 configures it.
  */
 final class OwnKubernetesClient {
 
@@ -48,10 +49,16 @@ final class OwnKubernetesClient {
 
     /** A client with {@code config}; closing it ends its threads. */
     static KubernetesClient build(Config config) {
-        ThreadPoolExecutor tasks = taskExecutor();
+        return build(config, IDLE_SECONDS);
+    }
+
+    /** As {@link #build(Config)}, with how long an idle thread of the client lives (shorter in tests). */
+    static KubernetesClient build(Config config, long idleSeconds) {
+        ThreadPoolExecutor tasks = taskExecutor(idleSeconds);
         HttpClient.Factory http = HttpClientUtils.getHttpClientFactory();
         // the Vert.x classes are touched only when they are there: an application may have replaced the HTTP client
-        OwnClientVertx vertx = VERTX_HTTP_CLIENT_FACTORY.equals(http.getClass().getName()) ? new OwnClientVertx() : null;
+        OwnClientVertx vertx = VERTX_HTTP_CLIENT_FACTORY.equals(http.getClass().getName())
+                ? new OwnClientVertx(idleSeconds) : null;
         Runnable close = () -> {
             tasks.shutdownNow();
             if (vertx != null) {
@@ -80,9 +87,9 @@ final class OwnKubernetesClient {
         }
     }
 
-    private static ThreadPoolExecutor taskExecutor() {
+    private static ThreadPoolExecutor taskExecutor(long idleSeconds) {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor tasks = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS,
+        ThreadPoolExecutor tasks = new ThreadPoolExecutor(1, 1, idleSeconds, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, TASK_THREAD_PREFIX + count.incrementAndGet());
                     thread.setDaemon(true);

@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The client the component builds for itself runs on a fixed handful of threads, however many Leases it serves:
  * one task thread of its own (fabric8's informer deliveries), and with Vert.x one event loop, one internal blocking
- * thread and Vert.x's blocked-thread checker; and they end when the component stops.
+ * thread (only while it has work) and Vert.x's blocked-thread checker; and they end when the component stops.
  */
 class OwnKubernetesClientTest {
 
@@ -151,6 +151,20 @@ class OwnKubernetesClientTest {
                 IntStream.rangeClosed(0, updates).mapToObj(i -> "holder-" + i).toList());
         assertThat(deliveredOn).allMatch(name -> name.startsWith(OwnKubernetesClient.TASK_THREAD_PREFIX))
                 .hasSize(1);
+    }
+
+    @Test
+    void blockingThreadOfTheClientsVertxEndsOnceIdleWhileItsEventLoopStays() {
+        Set<Thread> before = clientThreads();
+        try (KubernetesClient client = OwnKubernetesClient.build(new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.url()).withNamespace(MockApiServer.NAMESPACE).build(), 1)) {
+            client.leases().inNamespace(MockApiServer.NAMESPACE).list();
+            assertThat(names(added(before))).anyMatch(name -> name.startsWith("vert.x-internal-blocking-"));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(added(before)))
+                    .noneMatch(name -> name.startsWith("vert.x-internal-blocking-"))
+                    .anyMatch(name -> name.startsWith("vert.x-eventloop-thread-")));
+        }
     }
 
     /** A CamelContext whose component has no client, with a {@code k8s-leader:} consumer on each of the Leases. */
