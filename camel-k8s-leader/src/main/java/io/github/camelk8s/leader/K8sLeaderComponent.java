@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -28,6 +29,8 @@ import io.github.camelk8s.leader.management.LeaderEventRecorder;
 import io.github.camelk8s.leader.management.ManagedLeaseElector;
 import io.github.camelk8s.leader.management.ReadinessGate;
 import org.apache.camel.Endpoint;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
@@ -48,6 +51,16 @@ import org.slf4j.LoggerFactory;
 public class K8sLeaderComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(K8sLeaderComponent.class);
+    /**
+     * Threads that start and stop the policies' routes: one, on which a thousand Leases won (or lost) at once queue
+     * their route changes instead of starting a thread each. More would not change routes sooner: Camel starts and
+     * stops the routes of a CamelContext one at a time, under the context's lock, a stop waiting for the exchanges in
+     * flight included (a later step of such an exchange is refused by the policy once leadership has lapsed, so the
+     * wait is bounded by one step).
+     */
+    static final int ROUTE_CONTROL_THREADS = 1;
+    /** How long an idle thread of the component's pools lives, as the electors' own. */
+    private static final long IDLE_SECONDS = 30;
 
     static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
     /** The longest request timeout of the client the component builds for itself. */
@@ -240,14 +253,12 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     /**
      * The threads on which the policies start and stop their routes, each policy's in order (see
-     * {@link io.github.camelk8s.leader.policy.SerialHandOff}). As many as policies are starting or stopping routes at
-     * the same moment, and none while none are: a stop may wait long for an exchange in flight, and must not hold up
-     * another policy's.
+     * {@link io.github.camelk8s.leader.policy.SerialHandOff}): up to {@link #ROUTE_CONTROL_THREADS}, and none while no
+     * policy has routes to change.
      */
     public synchronized ExecutorService routeControl() {
         if (routeControl == null) {
-            routeControl = getCamelContext().getExecutorServiceManager()
-                    .newCachedThreadPool(this, "K8sLeaderRouteControl");
+            routeControl = idlingPool("K8sLeaderRouteControl", ROUTE_CONTROL_THREADS);
         }
         return routeControl;
     }
@@ -261,10 +272,22 @@ public class K8sLeaderComponent extends DefaultComponent {
 
     private synchronized ExecutorService eventRecording() {
         if (eventRecording == null) {
-            eventRecording = getCamelContext().getExecutorServiceManager()
-                    .newSingleThreadExecutor(this, "K8sLeaderEventRecorder");
+            eventRecording = idlingPool("K8sLeaderEventRecorder", 1);
         }
         return eventRecording;
+    }
+
+    /**
+     * A Camel thread pool of up to {@code threads} threads that end after {@link #IDLE_SECONDS} without a task. Its
+     * queue has no practical bound (Camel reads a size of 0 or less as no queue at all), so that a burst waits; a task
+     * is refused only once the pool is shut down, and then not run on the caller's thread (Camel's default): that
+     * would be an elector's event thread.
+     */
+    private ExecutorService idlingPool(String name, int threads) {
+        return getCamelContext().getExecutorServiceManager().newThreadPool(this, name,
+                new ThreadPoolProfileBuilder(name).poolSize(threads).maxPoolSize(threads)
+                        .keepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS).allowCoreThreadTimeOut(true)
+                        .maxQueueSize(Integer.MAX_VALUE).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
     }
 
     /** The awaitLeadership option of a consumer, policy or view that joined the election on the elector's Lease. */

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one owner's tasks one at a time, in the order they were handed over, on a pool shared with other owners: a
- * task that takes long (a route stop waiting for an exchange in flight) delays the owner's later tasks, and no one
- * else's. A thread of the pool is used only while tasks are pending.
+ * Runs one owner's tasks one at a time, in the order they were handed over, on a pool shared with other owners,
+ * whatever the pool's size: a policy's stop never overtakes the start queued before it. A thread of the pool is used
+ * only while tasks are pending.
  */
 final class SerialHandOff {
 
