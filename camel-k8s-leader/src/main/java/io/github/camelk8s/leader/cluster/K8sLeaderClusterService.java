@@ -216,6 +216,8 @@ public class K8sLeaderClusterService extends AbstractCamelClusterService<K8sLead
     /**
      * Leaves the group, then stops the rebalancing, which withdraws from every Lease: the others see this pod
      * leave first, give its Leases to themselves and compete for them, so each is taken as soon as it is released.
+     * So the rebalancing stops following the membership first (it would otherwise withdraw at once, on seeing this
+     * pod leave), and the Leases are released only once the group has been left: the slot's release written.
      * Returns once every withdrawn view is out of the election: the CamelContext stops the routes next, and
      * Camel's ClusteredRoutePolicy deadlocks when its LOST (which stops its routes) meets that shutdown.
      */

@@ -105,10 +105,14 @@ public final class LeaseRebalancer implements MembershipListener {
         membersChanged(membership.members());
     }
 
-    /** Stops taking the members from {@code membership}: this member is no member of the spread any more. */
+    /**
+     * Stops taking the members from {@code membership}, keeping the spread as it is: called before the membership
+     * ends, so that this member's Leases stay where they are until {@link #stop()} withdraws from them, after the
+     * others have seen it leave. Reacting to its own leaving instead would release its Leases while the others still
+     * count it a member, give some of them back to it, and take them only once its slot's release reaches them.
+     */
     public void unfollow(GroupMembership membership) {
         membership.removeListener(this);
-        membersChanged(List.of());
     }
 
     /**

@@ -13,8 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.github.camelk8s.leader.pods.CamelPod;
 import io.github.camelk8s.leader.pods.Pods;
+import io.github.camelk8s.leader.testsupport.FaultDispatcher.Rule;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.cluster.CamelPreemptiveClusterService;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.github.camelk8s.leader.testsupport.FaultDispatcher.candidate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -234,6 +239,45 @@ class RebalancingTest {
         d.stop();
 
         awaitEvenSpread(PATIENCE, 4, 4, 4);
+    }
+
+    /**
+     * The others must see the member go before its Leases come free: while they still count it, the spread gives
+     * it some of its own Leases, and nobody takes a Lease it releases until its slot's release arrives too. Here
+     * the stop finds a renewal of its slot in flight, answered late, so that the slot's release comes late too.
+     */
+    @Test
+    void aMemberStoppingGracefullyReleasesItsMemberSlotBeforeAnyOfItsLeases() {
+        CamelPod d = fourMembersAtThreeEach();
+        List<String> releasedByD = new CopyOnWriteArrayList<>();
+        try (SharedIndexInformer<Lease> watch = pods.api().admin().leases().inNamespace(pods.api().namespace())
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Lease lease) {
+                    }
+
+                    @Override
+                    public void onUpdate(Lease before, Lease after) {
+                        if (d.name().equals(before.getSpec().getHolderIdentity())
+                            && !d.name().equals(after.getSpec().getHolderIdentity())) {
+                            releasedByD.add(after.getMetadata().getName());
+                        }
+                    }
+
+                    @Override
+                    public void onDelete(Lease lease, boolean unknown) {
+                    }
+                })) {
+            Rule slowSlotWrites = pods.api().faults().delay(candidate(d.name()).and(
+                    request -> request.method().equals("PUT") && request.path().contains("-member-")), 500, -1);
+            await().atMost(PATIENCE).until(() -> slowSlotWrites.hits() > 0);
+            running.remove(d);
+            d.stop();
+
+            awaitEvenSpread(PATIENCE, 4, 4, 4);
+            await().atMost(PATIENCE).until(() -> releasedByD.size() == 4);
+        }
+        assertThat(releasedByD.get(0)).as("the first of %s", releasedByD).contains("-member-");
     }
 
     @Test
