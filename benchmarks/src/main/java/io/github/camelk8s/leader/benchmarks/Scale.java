@@ -336,12 +336,14 @@ final class Scale {
 
     /**
      * Not counted: the mock API server's threads (a JDK-default-named scheduler, "pool-N-thread-M", per watch
-     * connection, on the server side of the wire) and the JVM's common fork-join pool, which comes and goes with
-     * whatever last used it.
+     * connection, on the server side of the wire), the JVM's common fork-join pool, which comes and goes with
+     * whatever last used it, and the JDK's process reaper, which the benchmark's own calls of git (for the commit
+     * it measures) start and end.
      */
     private static boolean counted(Thread thread) {
         String name = thread.getName();
-        return !name.matches("pool-\\d+-thread-\\d+") && !name.startsWith("ForkJoinPool.commonPool");
+        return !name.matches("pool-\\d+-thread-\\d+") && !name.startsWith("ForkJoinPool.commonPool")
+               && !name.equals("process reaper");
     }
 
     /** Live threads by name, with numbers dropped ("k8s-leader-api-3" counts as "k8s-leader-api-#"). */
