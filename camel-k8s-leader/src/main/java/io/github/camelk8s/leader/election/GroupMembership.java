@@ -30,7 +30,12 @@ import org.slf4j.event.Level;
  * candidate for is held by another member (a race it lost, or a live holder);</li>
  * <li>once it wins a slot, it stops being a candidate for every slot above, which releases the one it held
  * before: it moves down. Below, it stays a follower, which costs no request at rest (the watch brings every
- * change), and takes a slot below as soon as that slot is released or has expired.</li>
+ * change);</li>
+ * <li>only the member holding the group's highest slot competes for the slots below its own (the others observe
+ * them, withdrawn): it takes a slot below as soon as that slot is released or has expired, and frees the top
+ * slot. So one member moves into a hole, with one write and one release, where every member above racing for it,
+ * and then for the slot each winner left, cost about M²/2 writes when one of M members left, all of them during
+ * the Lease moves of that leave. A member without a slot competes for all it is a candidate for.</li>
  * </ul>
  * So at rest the M live members hold slots 0 to M-1, a restarted member takes the slot a graceful stop released,
  * and the slot of a member that crashed is taken over once it expired. A slot Lease is created only when every lower
@@ -76,6 +81,8 @@ public final class GroupMembership {
     private final List<LeaseElector> candidacies = new ArrayList<>();
     /** The slot held, or -1. */
     private int held = -1;
+    /** Whether the candidacies below the slot held are withdrawn: another member holds a slot above it. */
+    private boolean belowWithdrawn;
     private boolean running;
     private boolean stopped;
     /** Whether a list of the namespace's Leases is in flight. */
@@ -237,6 +244,32 @@ public final class GroupMembership {
             changes.execute(() -> listeners.forEach(listener -> listener.membersChanged(members)));
         }
         expiry.dueAt(running ? slots.nextExpiry(now) : Long.MAX_VALUE, now);
+        competeBelowOnlyFromTheTop(now);
+    }
+
+    /**
+     * Withdraws the candidacies below the slot held while another member holds a slot above it, and resumes them
+     * once none does (or once this member holds no slot). Called after every change of the slots, of the slot held
+     * and on every expiry; a member that wrongly believes itself at the top (a slot above taken a moment ago) only
+     * races the true top once, and the election decides.
+     */
+    private void competeBelowOnlyFromTheTop(long now) {
+        if (!running) {
+            return;
+        }
+        boolean withdraw = held >= 0 && slots.heldAboveByAnother(held, identity(), now);
+        if (withdraw == belowWithdrawn) {
+            return;
+        }
+        belowWithdrawn = withdraw;
+        int below = held >= 0 ? Math.min(held, candidacies.size()) : candidacies.size();
+        for (int slot = 0; slot < below; slot++) {
+            if (withdraw) {
+                candidacies.get(slot).withdraw();
+            } else {
+                candidacies.get(slot).resume();
+            }
+        }
     }
 
     private synchronized void expired() {
@@ -270,6 +303,7 @@ public final class GroupMembership {
         while (candidacies.size() > slot + 1) {
             candidacies.remove(candidacies.size() - 1).requestStop();
         }
+        competeBelowOnlyFromTheTop(clock.nanoTime());
         if (before < 0) {
             LOG.info("{} is a member of group {} in namespace {} (slot {})", identity(), group, namespace(), slot);
         } else {
@@ -385,6 +419,7 @@ public final class GroupMembership {
                     // cut off (renewDeadline passed) or taken over: compete as any member without a slot
                     held = -1;
                     LOG.info("{} no longer holds slot {} of group {}", identity(), slot, group);
+                    competeBelowOnlyFromTheTop(clock.nanoTime());
                     reconsider();
                 }
             }

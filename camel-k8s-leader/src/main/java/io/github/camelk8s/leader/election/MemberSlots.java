@@ -104,6 +104,17 @@ final class MemberSlots {
         return observed != null && observed.record().isHeld() && nanos - expiresAt(observed) < 0;
     }
 
+    /** Whether a live member other than {@code self} holds a slot above {@code slot} at local time {@code nanos}. */
+    boolean heldAboveByAnother(int slot, String self, long nanos) {
+        for (Map.Entry<Integer, Observed> entry : slots.entrySet()) {
+            if (entry.getKey() > slot && isValidlyHeld(entry.getKey(), nanos)
+                && !entry.getValue().record().holderIdentity().equals(self)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The live members at {@code nanos}, by the lowest slot each holds; a member moving between slots holds two for
      * a moment and is listed once.

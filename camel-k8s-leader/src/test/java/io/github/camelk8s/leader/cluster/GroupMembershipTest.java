@@ -126,6 +126,28 @@ class GroupMembershipTest {
     }
 
     @Test
+    void whenTheLowestSlotIsReleasedOnlyTheMemberOnTheHighestMovesDownWithoutARace() {
+        List<CamelPod> all = startMembers("pod-a", "pod-b", "pod-c", "pod-d");
+        awaitMembers(all, "pod-a", "pod-b", "pod-c", "pod-d");
+        List<String> slotWrites = new CopyOnWriteArrayList<>();
+        pods.faults().addAnswerListener((request, answer) -> {
+            if (request.isLeaseWrite() && request.path().contains(SLOT_PREFIX)) {
+                slotWrites.add(request.candidate() + " " + request.path().replaceAll(".*/", "") + " " + answer.code());
+            }
+        });
+
+        all.get(0).stop();
+
+        await("pod-d moved from slot 3 to slot 0, which it released").atMost(Pods.PATIENCE)
+                .until(() -> "pod-d".equals(holderOfSlot(0)) && "".equals(holderOfSlot(3)));
+        awaitMembers(all.subList(1, 4), "pod-b", "pod-c", "pod-d");
+        assertThat(slotWrites).as("slot writes during the move").noneMatch(write -> write.endsWith(" 409"))
+                .noneMatch(write -> write.startsWith("pod-b " + SLOT_PREFIX + "0")
+                                    || write.startsWith("pod-c " + SLOT_PREFIX + "0"));
+        assertThat(List.of(holderOfSlot(1), holderOfSlot(2))).containsExactly("pod-b", "pod-c");
+    }
+
+    @Test
     void aCrashedMemberDropsOutOnlyAfterItsSlotHasNotBeenRenewedForLeaseDuration() {
         List<CamelPod> all = startMembers("pod-a", "pod-b", "pod-c");
         awaitMembers(all, "pod-a", "pod-b", "pod-c");
