@@ -106,11 +106,22 @@ final class Texts {
                 threads at a thousand Leases: its executor delivers the informer's events on an unbounded cached \
                 pool (two hand-offs per event, so several threads stay alive at 500 events a second), and its own \
                 Vert.x instance started an event loop per request thread in turn, four here, and two internal \
-                blocking threads. That client now runs on four: one task thread of its own with a queue, and a \
-                Vert.x instance with one thread per pool (event loop, internal blocking) and Vert.x's \
-                blocked-thread checker (`OwnKubernetesClientTest` checks the bound with 200 Leases). A client the \
-                application gives the component keeps fabric8's defaults: one that must bound them too can be \
-                given an executor (`KubernetesClientBuilder.withTaskExecutor`).
+                blocking threads. That client now runs on three in steady state: one task thread of its own with a \
+                queue, and a Vert.x instance with one thread per pool and Vert.x's blocked-thread checker, the \
+                internal blocking thread (a connection's set-up) ending when idle (`OwnKubernetesClientTest` \
+                checks the bound with 200 Leases). A client the application gives the component keeps fabric8's \
+                defaults: one that must bound them too can be given an executor \
+                (`KubernetesClientBuilder.withTaskExecutor`). The policies started each route on a cached pool, so a \
+                thousand Leases won at once started 197 threads for a moment, waiting in turn for the CamelContext's \
+                lock, under which Camel starts and stops a context's routes one at a time: they now queue on one \
+                thread (`RouteControlThreadsTest`), and the thread recording Kubernetes Events ends when idle. At the \
+                peak the component and its client run at most 13 threads, whatever the number of Leases.
+                - **A graceful leave hands over with fewer writes.** A member leaving a rebalancing group released \
+                its Leases while the others still counted it (its rebalancer reacted to its own leaving before the \
+                slot's release was written), so some of them were given back to it and waited for the slot's \
+                release (`RebalancingTest` checks the order). And every member above a freed member slot raced for \
+                it, then for each winner's old slot: about M²/2 writes for one of M members leaving, during the \
+                Lease moves; only the member on the highest slot moves down now (`GroupMembershipTest`).
                 - **The losers of a race learn the winner from their watch.** A follower whose acquiring write got \
                 409 read the Lease again at once: fifty candidates answered a release with ~49 writes and then \
                 ~45 reads, all competing with the winner's own write and route start. A follower with a working \
