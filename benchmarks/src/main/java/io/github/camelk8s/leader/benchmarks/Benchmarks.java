@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import io.github.camelk8s.leader.testsupport.Timings;
@@ -155,10 +156,16 @@ public final class Benchmarks {
         Path markdown = Path.of(System.getProperty("benchmarks.markdown", "docs/benchmarks.md"));
         Path json = Path.of(System.getProperty("benchmarks.json", "benchmarks/results.json"));
         boolean enforce = Boolean.getBoolean("benchmarks.enforce");
+        Path readme = Path.of(System.getProperty("benchmarks.readme", "README.md"));
         if (Boolean.getBoolean("benchmarks.redraw")) {
-            // after a change to the charts: the committed figures drawn again, without measuring anything
-            Path images = Charts.write(Charts.from(new ObjectMapper().readTree(json.toFile())), markdown);
-            LOG.info("Drew the charts of {} in {}", json.toAbsolutePath().normalize(), images.normalize());
+            // after a change to the charts or the summary: the committed figures drawn again, measuring nothing
+            JsonNode committed = new ObjectMapper().readTree(json.toFile());
+            Path images = Charts.write(Charts.from(committed), markdown);
+            String summary = Summary.block(committed);
+            Summary.replaceIn(markdown, summary);
+            Summary.replaceIn(readme, summary);
+            LOG.info("Drew the charts of {} in {}, and its summary in {} and {}", json.toAbsolutePath().normalize(),
+                    images.normalize(), markdown, readme);
             return;
         }
         if (!plan.complete()) {
@@ -171,9 +178,16 @@ public final class Benchmarks {
         int status = 0;
         try (MockApiServer api = new MockApiServer()) {
             Results results = new Benchmarks().run(api, plan);
-            List<Charts.Chart> charts = Charts.from(new ObjectMapper().valueToTree(results.toJson()));
-            results.write(markdown, json, Texts.preamble(plan), Charts.embeds(charts), Texts.methodology(plan));
+            JsonNode measured = new ObjectMapper().valueToTree(results.toJson());
+            List<Charts.Chart> charts = Charts.from(measured);
+            String summary = Summary.block(measured);
+            results.write(markdown, json, Texts.preamble(plan), summary + "\n" + Charts.embeds(charts),
+                    Texts.methodology(plan));
             Path images = Charts.write(charts, markdown);
+            if (plan.complete()) {
+                // the README quotes the latest whole run, never a partial one
+                Summary.replaceIn(readme, summary);
+            }
             LOG.info("Wrote {}, {} and the charts in {}", markdown.toAbsolutePath().normalize(),
                     json.toAbsolutePath().normalize(), images.normalize());
             for (Results.Target t : results.targets) {

@@ -21,15 +21,16 @@ final class Texts {
                 `K8sLeaderClusterService` with rebalancing beside Camel's `RebalancingCamelClusterService` over \
                 `KubernetesClusterService`, the same routes under `ClusteredRoutePolicy` in both.
 
-                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about fourteen \
+                To reproduce: `mvn -B -q -Pbenchmarks -DskipTests verify` from the repository root (about twelve \
                 minutes; `-Dbenchmarks.quick=true` for a smoke run of every scenario in about five). \
                 `-Dbenchmarks.only=scale` runs some scenarios only (comma-separated: startup, handover, many, \
                 concurrent, scale, rebalancing) and writes its page and JSON under `benchmarks/target/` instead \
                 (`-Dbenchmarks.rebalancing=large` or `12`: one case of scenario 6 only). With \
                 `-Dbenchmarks.enforce=true` the run is a gate: once its page is written, it fails (exit status 2, \
                 after listing them) if any target of the scenarios that ran is not met. The charts are drawn from \
-                the figures of the tables, into `images/` beside this page; `-Dbenchmarks.redraw=true` measures \
-                nothing and draws them again from `benchmarks/results.json`.
+                the figures of the tables, into `images/` beside this page, and a whole run writes its summary below \
+                over the README's; `-Dbenchmarks.redraw=true` measures nothing and draws the charts and the summary \
+                again from `benchmarks/results.json`.
                 """;
     }
 
@@ -100,7 +101,7 @@ final class Texts {
                 task until it has four), and its listener pool started a thread for every event that found the \
                 others busy: a thousand Leases won at once started dozens. Both pools now start a thread only when \
                 every running one is busy, up to 4 API and 2 listener threads, and let idle ones go after 30 s: at \
-                most 7 threads of the component's own for any number of Leases (`ManyLeasesTest` checks the bound \
+                most 7 threads of the elector factory's (one per Kubernetes client) for any number of Leases (`ManyLeasesTest` checks the bound \
                 with 200 Leases and slow listeners). What the scale table counts beyond that belongs to the \
                 Kubernetes client. With fabric8's defaults, the client the component built for itself ran 13 \
                 threads at a thousand Leases: its executor delivers the informer's events on an unbounded cached \
@@ -115,7 +116,7 @@ final class Texts {
                 thousand Leases won at once started 197 threads for a moment, waiting in turn for the CamelContext's \
                 lock, under which Camel starts and stops a context's routes one at a time: they now queue on one \
                 thread (`RouteControlThreadsTest`), and the thread recording Kubernetes Events ends when idle. At the \
-                peak the component and its client run at most 13 threads, whatever the number of Leases.
+                peak the component and its own client run at most 13 threads, whatever the number of Leases.
                 - **A graceful leave hands over with fewer writes.** A member leaving a rebalancing group released \
                 its Leases while the others still counted it (its rebalancer reacted to its own leaving before the \
                 slot's release was written), so some of them were given back to it and waited for the slot's \
