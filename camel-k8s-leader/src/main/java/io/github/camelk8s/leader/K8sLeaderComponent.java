@@ -11,9 +11,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -59,6 +61,8 @@ public class K8sLeaderComponent extends DefaultComponent {
      * wait is bounded by one step).
      */
     static final int ROUTE_CONTROL_THREADS = 1;
+    /** The suffixes of default identities drawn in this JVM (a handful: one per CamelContext). */
+    private static final Set<String> SUFFIXES_DRAWN = ConcurrentHashMap.newKeySet();
     /** How long an idle thread of the component's pools lives, as the electors' own. */
     private static final long IDLE_SECONDS = 30;
 
@@ -83,7 +87,7 @@ public class K8sLeaderComponent extends DefaultComponent {
     /** Starts and stops the routes of the policies, off the electors' threads; created on first use. */
     private ExecutorService routeControl;
     /** Distinguishes this CamelContext's candidates from another context's in the same pod. */
-    private final String identitySuffix = randomSuffix();
+    private final String identitySuffix = uniqueSuffix(bound -> ThreadLocalRandom.current().nextInt(bound));
     private KubernetesClient ownedClient;
     /** The clients already warned about for a request timeout not below renewDeadline. Guarded by this. */
     private final Set<KubernetesClient> slowClients = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -382,13 +386,22 @@ public class K8sLeaderComponent extends DefaultComponent {
         return base.trim() + "-" + identitySuffix;
     }
 
-    private static String randomSuffix() {
+    /**
+     * A suffix no other CamelContext of this JVM has drawn: random, so that a restarted pod (same name) is not
+     * taken for its predecessor, and drawn again until it is new, so that two contexts in one pod never share an
+     * identity. {@code random} gives a number below its argument.
+     */
+    static String uniqueSuffix(IntUnaryOperator random) {
         String alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        StringBuilder suffix = new StringBuilder(5);
-        for (int i = 0; i < 5; i++) {
-            suffix.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        while (true) {
+            StringBuilder suffix = new StringBuilder(5);
+            for (int i = 0; i < 5; i++) {
+                suffix.append(alphabet.charAt(random.applyAsInt(alphabet.length())));
+            }
+            if (SUFFIXES_DRAWN.add(suffix.toString())) {
+                return suffix.toString();
+            }
         }
-        return suffix.toString();
     }
 
     @Override

@@ -45,8 +45,8 @@ public class K8sLeaderConfiguration implements Cloneable {
     private String namespace;
     @UriParam
     @Metadata(description = "This pod's identity in the election (the Lease's holderIdentity). Default: env POD_NAME, "
-                            + "else HOSTNAME, else the host name, plus a short random suffix per CamelContext so two "
-                            + "contexts never share an identity.")
+                            + "else HOSTNAME, else the host name, plus a short random suffix per CamelContext, "
+                            + "different for each CamelContext of the JVM.")
     private String identity;
     @UriParam(defaultValue = "15s")
     @Metadata(description = "How long followers wait, from when they observe an unchanged Lease, before taking it "

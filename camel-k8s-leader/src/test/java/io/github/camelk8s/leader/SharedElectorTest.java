@@ -6,11 +6,14 @@ import java.time.ZonedDateTime;
 import io.github.camelk8s.leader.election.LeaseElector;
 import io.github.camelk8s.leader.pods.CamelPod;
 import io.github.camelk8s.leader.pods.Pods;
+import io.github.camelk8s.leader.policy.K8sLeaderRoutePolicy;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** One elector per Lease per CamelContext, shared by its consumers and policies. */
@@ -26,6 +29,22 @@ class SharedElectorTest {
 
         K8sLeaderConsumer consumer = (K8sLeaderConsumer) pod.context().getRoute(CamelPod.EVENTS_ROUTE).getConsumer();
         assertThat(consumer.elector()).isNotNull().isSameAs(pod.policy().elector());
+    }
+
+    @Test
+    void aSecondUserOfTheLeaseWithOtherOptionsFailsTheStartNamingBothSets() {
+        K8sLeaderRoutePolicy longer = new K8sLeaderRoutePolicy(CamelPod.LEASE);
+        longer.setLeaseDuration("20s");
+        CamelPod pod = pods.create("pod-a").withoutWorkRoute().routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:other?period=1000").routeId("other").routePolicy(longer).log("work");
+            }
+        });
+
+        assertThatThrownBy(pod::start).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is already in use in this CamelContext")
+                .hasMessageContaining("(leaseDuration=3000ms,").hasMessageContaining("(leaseDuration=20000ms,");
     }
 
     @Test

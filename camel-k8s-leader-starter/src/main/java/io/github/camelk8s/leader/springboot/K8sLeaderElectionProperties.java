@@ -40,7 +40,7 @@ public class K8sLeaderElectionProperties {
     private String namespace;
     /**
      * This pod's identity in the election (the Lease's holderIdentity). Default: env POD_NAME, else HOSTNAME, else
-     * the host name, plus a short random suffix per CamelContext so two contexts never share an identity.
+     * the host name, plus a short random suffix per CamelContext, different for each CamelContext of the JVM.
      */
     private String identity;
     /** The level at which leadership changes are logged. */

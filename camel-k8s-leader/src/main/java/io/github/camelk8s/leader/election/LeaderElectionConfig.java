@@ -171,11 +171,11 @@ public final class LeaderElectionConfig {
 
     @Override
     public String toString() {
-        return "Lease " + namespace + "/" + leaseName + " as " + identity + " (leaseDuration=" + leaseDuration
-               + ", renewDeadline=" + renewDeadline + ", retryPeriod=" + retryPeriod
-               + ", renewalInterval=" + renewalInterval + ", releaseOnStop=" + releaseOnStop
+        return "Lease " + namespace + "/" + leaseName + " as " + identity + " (leaseDuration=" + format(leaseDuration)
+               + ", renewDeadline=" + format(renewDeadline) + ", retryPeriod=" + format(retryPeriod)
+               + ", renewalInterval=" + format(renewalInterval) + ", releaseOnStop=" + releaseOnStop
                + (observeOnly ? ", observeOnly" : "")
-               + (readinessGate ? ", readinessGate, readinessGracePeriod=" + readinessGracePeriod : "") + ")";
+               + (readinessGate ? ", readinessGate, readinessGracePeriod=" + format(readinessGracePeriod) : "") + ")";
     }
 
     public static final class Builder {
