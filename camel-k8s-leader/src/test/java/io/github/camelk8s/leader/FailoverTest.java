@@ -2,6 +2,8 @@ package io.github.camelk8s.leader;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.github.camelk8s.leader.pods.CamelPod;
@@ -141,6 +143,41 @@ class FailoverTest {
         assertThat(Duration.ofNanos(takeover - lastRenewal)).isGreaterThanOrEqualTo(CamelPod.LEASE_DURATION);
         await().atMost(Pods.PATIENCE).until(() -> next.work().size() >= 5);
         Pods.assertWorkInTurns(old, next);
+    }
+
+    /**
+     * The release is an update carrying the resourceVersion the leader last read: when another writer has taken the
+     * Lease meanwhile, unseen (here the leader's watch is refused, so it learns only from its own writes), the API
+     * server refuses the write, and the new holder's record stays.
+     */
+    @Test
+    void aReleaseNeverClearsTheRecordOfAPodThatTookTheLeaseMeanwhile() {
+        pods.faults().failWith(candidate("pod-a").and(FaultDispatcher.Request::isWatch), 503, -1);
+        CamelPod old = pods.start("pod-a");
+        await().atMost(Pods.PATIENCE).until(old::isLeader);
+        // pod-a's Lease writes as the store answered them, and whether pod-b had written by then
+        List<String> answersToPodA = new CopyOnWriteArrayList<>();
+        AtomicBoolean takenByB = new AtomicBoolean();
+        pods.faults().addAnswerListener((request, answer) -> {
+            if (request.candidate().equals("pod-a") && request.isLeaseWrite()) {
+                answersToPodA.add(answer.code() + (takenByB.get() ? " after" : " before"));
+            }
+        });
+        // as pod-b would, on the record it read (again, if pod-a renewed in between)
+        await().atMost(Pods.PATIENCE).ignoreExceptions().until(() -> {
+            Lease taken = pods.lease();
+            taken.getSpec().setHolderIdentity("pod-b");
+            pods.api().admin().leases().inNamespace(pods.api().namespace()).resource(taken).update();
+            return true;
+        });
+        takenByB.set(true);
+
+        old.stop();
+
+        // refused once (its renewal, or its release when it stops unaware), never written over pod-b's record
+        assertThat(answersToPodA).as("pod-a's Lease writes").anyMatch(answer -> answer.startsWith("409"))
+                .doesNotContain("200 after");
+        assertThat(pods.lease().getSpec().getHolderIdentity()).isEqualTo("pod-b");
     }
 
     @Test
