@@ -151,7 +151,9 @@ class HostileLeaseRecordTest {
     void aLeaseCarryingAnotherToolsContentKeepsItWhenTakenRenewedAndReleased() {
         createLease(new LeaseBuilder().withNewMetadata().withName(LEASE)
                 .addToLabels("app.kubernetes.io/managed-by", "Helm")
-                .addToAnnotations("meta.helm.sh/release-name", "orders").endMetadata()
+                .addToAnnotations("meta.helm.sh/release-name", "orders")
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName("orders")
+                .withUid("6a1f2c3e-0000-4000-8000-000000000001").endOwnerReference().endMetadata()
                 // spec.preferredHolder, a field of newer API versions (with spec.strategy the Lease would be a
                 // coordination controller's, which the component does not compete for: CoordinatedLeaseTest)
                 .withNewSpec().withPreferredHolder("pod-b").endSpec()
@@ -171,6 +173,8 @@ class HostileLeaseRecordTest {
     private static void assertKeepsForeignContent(Lease lease) {
         assertThat(lease.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "Helm");
         assertThat(lease.getMetadata().getAnnotations()).containsEntry("meta.helm.sh/release-name", "orders");
+        assertThat(lease.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getName()).isEqualTo("orders"));
         assertThat(lease.getSpec().getPreferredHolder()).isEqualTo("pod-b");
     }
 
