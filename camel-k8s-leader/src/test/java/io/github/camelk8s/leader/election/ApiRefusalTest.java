@@ -90,6 +90,29 @@ class ApiRefusalTest {
     }
 
     @Test
+    void aLeaderWhoseRightToUpdateIsRevokedStepsDownBeforeAnotherIsElectedAndNamesTheVerb() {
+        Candidate leader = election.start("pod-a");
+        await().until(leader::isLeader);
+        Candidate follower = election.start("pod-b");
+        await().until(() -> follower.events.sawNewLeader("pod-a"));
+
+        election.faults().refuse(requestsOf(leader).and(r -> r.method().equals("PUT")), 403, "Forbidden",
+                forbiddenMessage("update"), -1);
+
+        // reported while its renewals are refused (once it follows a valid leader it needs no write, and reports
+        // the refusal again when it next tries one)
+        await().atMost(Duration.ofSeconds(5)).until(() -> leader.elector.lastError() != null);
+        assertThat(leader.elector.lastError().getMessage())
+                .contains("Cannot update Lease " + MockApiServer.NAMESPACE + "/" + LEASE)
+                .contains("grant the service account 'update'");
+        await().atMost(Duration.ofSeconds(10)).until(follower::isAnnouncedLeader);
+        assertThat(leader.events.count(Type.LOST)).isEqualTo(1);
+        assertThat(leader.events.last(Type.LOST).orElseThrow().nanos())
+                .isLessThan(follower.events.first(Type.ELECTED).orElseThrow().nanos());
+        assertThat(leader.isLeader()).isFalse();
+    }
+
+    @Test
     void withoutRbacToListAndWatchTheElectionStillWorksByPolling() {
         Candidate leader = election.start("pod-a");
         await().until(leader::isLeader);
