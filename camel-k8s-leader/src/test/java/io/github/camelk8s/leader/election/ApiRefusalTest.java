@@ -91,10 +91,8 @@ class ApiRefusalTest {
 
     @Test
     void aLeaderWhoseRightToUpdateIsRevokedStepsDownBeforeAnotherIsElectedAndNamesTheVerb() {
-        Candidate leader = election.start("pod-a");
-        await().until(leader::isLeader);
-        Candidate follower = election.start("pod-b");
-        await().until(() -> follower.events.sawNewLeader("pod-a"));
+        Candidate leader = election.startLeader("pod-a");
+        Candidate follower = election.startFollowerOf(leader, "pod-b");
 
         election.faults().refuse(requestsOf(leader).and(r -> r.method().equals("PUT")), 403, "Forbidden",
                 forbiddenMessage("update"), -1);

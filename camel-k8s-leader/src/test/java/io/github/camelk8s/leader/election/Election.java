@@ -79,6 +79,20 @@ final class Election implements AutoCloseable {
         return candidate(identity).start();
     }
 
+    /** Starts {@code identity} and waits until it leads, its ELECTED told. */
+    Candidate startLeader(String identity) {
+        Candidate leader = start(identity);
+        await().until(leader::isAnnouncedLeader);
+        return leader;
+    }
+
+    /** Starts {@code identity} and waits until it has been told that {@code leader} leads. */
+    Candidate startFollowerOf(Candidate leader, String identity) {
+        Candidate follower = start(identity);
+        await().until(() -> follower.events.sawNewLeader(leader.id));
+        return follower;
+    }
+
     Candidate get(String identity) {
         return candidates.get(identity);
     }

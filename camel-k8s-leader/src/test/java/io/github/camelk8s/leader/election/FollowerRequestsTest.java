@@ -33,10 +33,8 @@ class FollowerRequestsTest {
 
     @Test
     void anIdleFollowerWithAHealthyWatchMakesNoRequests() {
-        Candidate leader = election.start("pod-a");
-        await().until(leader::isLeader);
-        Candidate follower = election.start("pod-b");
-        await().until(() -> follower.events.sawNewLeader("pod-a"));
+        Candidate leader = election.startLeader("pod-a");
+        Candidate follower = election.startFollowerOf(leader, "pod-b");
         // settled: the follower keeps up with renewals it did not ask for
         Instant seen = follower.elector.observedRecord().renewTime();
         await().atMost(Duration.ofSeconds(3)).until(() -> follower.elector.observedRecord().renewTime().isAfter(seen));

@@ -74,10 +74,8 @@ class LeaseElectorLifecycleTest {
 
     @Test
     void aListenerAddedLaterIsToldWhoLeads() {
-        Candidate leader = election.start("pod-a");
-        await().until(leader::isAnnouncedLeader);
-        Candidate follower = election.start("pod-b");
-        await().until(() -> follower.events.sawNewLeader("pod-a"));
+        Candidate leader = election.startLeader("pod-a");
+        Candidate follower = election.startFollowerOf(leader, "pod-b");
 
         RecordingListener lateToLeader = new RecordingListener();
         leader.elector.addListener(lateToLeader);
