@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.github.camelk8s.leader.election.RecordingListener.Type;
 import io.github.camelk8s.leader.management.LeaderEventRecorder;
+import io.github.camelk8s.leader.pods.LogCapture;
+import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +22,9 @@ import static org.awaitility.Awaitility.await;
 
 /** Leadership changes become core/v1 Events on the Lease, and failing to record them changes nothing else. */
 class LeaderEventRecorderTest {
+
+    private static final Predicate<FaultDispatcher.Request> EVENT_POSTS =
+            r -> r.path().contains("/events") && r.method().equals("POST");
 
     private Election election;
     private ExecutorService executor;
@@ -90,6 +96,30 @@ class LeaderEventRecorderTest {
         await().atMost(Duration.ofSeconds(10)).until(second::isAnnouncedLeader);
         assertThat(first.events.terms()).containsExactly(Type.ELECTED, Type.LOST);
         assertThat(events()).isEmpty();
+    }
+
+    @Test
+    void aRefusedEventIsWarnedOfOnceUntilAnEventIsRecordedAgain() {
+        try (LogCapture log = LogCapture.open()) {
+            FaultDispatcher.Rule refusal = election.faults().failWith(EVENT_POSTS, 403, -1);
+            Candidate candidate = recordingCandidate("pod-a");
+            await().until(candidate::isAnnouncedLeader);
+            // "stopped leading" and "became leader" again: refused too, at DEBUG
+            candidate.elector.yieldLeadership(Duration.ofMillis(200));
+            await().until(() -> candidate.events.count(Type.ELECTED) == 2 && refusal.hits() >= 3);
+            assertThat(log.warningsAbout("Cannot record the event")).hasSize(1);
+
+            election.faults().remove(refusal);
+            candidate.elector.yieldLeadership(Duration.ofMillis(200));
+            await().until(() -> candidate.events.count(Type.ELECTED) == 3 && events().size() == 2);
+            election.faults().failWith(EVENT_POSTS, 403, -1);
+            candidate.elector.yieldLeadership(Duration.ofMillis(200));
+            await().until(() -> candidate.events.count(Type.ELECTED) == 4);
+
+            await().until(() -> log.warningsAbout("Cannot record the event").size() == 2);
+            assertThat(log.warningsAbout("Cannot record the event").get(1).message())
+                    .contains("HTTP 403 Forbidden: grant the service account 'create' on events");
+        }
     }
 
     @Test
