@@ -101,10 +101,10 @@ class ChartsTest {
     }
 
     @Test
-    void theCommittedPageEmbedsTheChartsAfterItsPreambleAsARunWritesThem() throws IOException {
+    void theCommittedPageHasItsSummaryAndChartsAfterItsPreambleAsARunWritesThem() throws IOException {
         Benchmarks.Plan full = Benchmarks.Plan.of(false, EnumSet.allOf(Benchmarks.Scenario.class));
 
-        assertThat(Files.readString(PAGE)).contains(Texts.preamble(full) + "\n"
+        assertThat(Files.readString(PAGE)).contains(Texts.preamble(full) + "\n" + Summary.block(committed()) + "\n"
                                                     + Charts.embeds(Charts.from(committed())) + "## Conditions");
     }
 
