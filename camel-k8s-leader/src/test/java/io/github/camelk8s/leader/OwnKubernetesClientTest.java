@@ -2,9 +2,7 @@ package io.github.camelk8s.leader;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,31 +39,17 @@ class OwnKubernetesClientTest {
     private static final int CLIENT_THREADS = 4;
 
     private final MockApiServer server = new MockApiServer();
-    private final Map<String, String> systemProperties = new HashMap<>();
+    private MockApiServer.AutoConfiguration pointed;
 
     /** The component's own client is auto-configured: the system properties point it at the mock API server. */
     @BeforeEach
     void pointAutoConfigurationAtTheMockApiServer() {
-        set(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, server.url());
-        set(Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY, MockApiServer.NAMESPACE);
-        set(Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false");
-        set(Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false");
-        set(Config.KUBERNETES_TRYNAMESPACE_PATH_SYSTEM_PROPERTY, "false");
-    }
-
-    private void set(String key, String value) {
-        systemProperties.put(key, System.setProperty(key, value));
+        pointed = server.pointAutoConfigurationHere(MockApiServer.NAMESPACE);
     }
 
     @AfterEach
     void tearDown() {
-        systemProperties.forEach((key, value) -> {
-            if (value == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, value);
-            }
-        });
+        pointed.close();
         server.close();
     }
 

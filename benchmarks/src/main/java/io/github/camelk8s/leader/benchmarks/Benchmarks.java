@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,9 +81,9 @@ public final class Benchmarks {
             Set<Scenario> chosen = EnumSet.noneOf(Scenario.class);
             for (String name : only.split(",")) {
                 String key = name.trim().toLowerCase(Locale.ROOT);
-                chosen.add(java.util.Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst()
+                chosen.add(Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("-Dbenchmarks.only: no scenario '" + key
-                                + "'; the scenarios are " + java.util.Arrays.stream(values()).map(s -> s.key)
+                                + "'; the scenarios are " + Arrays.stream(values()).map(s -> s.key)
                                 .toList())));
             }
             return chosen;
@@ -105,7 +108,7 @@ public final class Benchmarks {
         static Plan of(boolean quick, Set<Scenario> scenarios, String cases) {
             List<Rebalancing.Case> rebalancing = rebalancing(quick);
             Set<String> keys = cases.isBlank() ? Set.of()
-                    : java.util.Arrays.stream(cases.split(",")).map(String::trim).collect(Collectors.toSet());
+                    : Arrays.stream(cases.split(",")).map(String::trim).collect(Collectors.toSet());
             List<Rebalancing.Case> chosen = keys.isEmpty() ? rebalancing
                     : rebalancing.stream().filter(c -> keys.contains(c.key())).toList();
             if (chosen.size() != (keys.isEmpty() ? rebalancing.size() : keys.size())) {
@@ -230,7 +233,7 @@ public final class Benchmarks {
         }
 
         // ---- 1. graceful handover (this component, alone on the machine) --------------------------------------
-        Map<Timings, Map<Impl, AtomicInteger>> overlaps = new java.util.LinkedHashMap<>();
+        Map<Timings, Map<Impl, AtomicInteger>> overlaps = new LinkedHashMap<>();
         for (Timings t : List.of(BenchmarkTimings.DEFAULT, BenchmarkTimings.SHORT)) {
             Results.Table table = results.table("handover-" + t.name(),
                     "1 and 2. Handover and take-over, timings " + t.describe() + " (leaseDuration / renewDeadline / "
@@ -383,7 +386,7 @@ public final class Benchmarks {
         pool.shutdown();
     }
 
-    private final Map<Timings, Results.Row[]> handoverRows = new java.util.LinkedHashMap<>();
+    private final Map<Timings, Results.Row[]> handoverRows = new LinkedHashMap<>();
 
     private Handover.Figures figures(Timings t, Impl impl, Map<Timings, Map<Impl, AtomicInteger>> overlaps) {
         Results.Row[] rows = handoverRows.get(t);
@@ -440,7 +443,8 @@ public final class Benchmarks {
                 + "not yet built: its client's threads count as added); threads after "
                 + plan.scaleSettle().toSeconds() + " s of steady state (idle pool threads time out after 30 s in "
                 + "camel-k8s-leader, 60 s in the fabric8 client), and at the peak while the elections start; "
-                + "the mock API server's own threads (one per watch connection) are not counted. Heap: used heap after a full GC, whole JVM (it also holds the mock API server's copy of "
+                + "the mock API server's own threads (one per watch connection) are not counted. Heap: used heap "
+                + "after a full GC, whole JVM (it also holds the mock API server's copy of "
                 + "the Leases).");
         Results.Row time = table.row("secondsToAllLeading", "Time until every Lease is led", "s");
         Results.Row threads = table.row("threadsAdded", "Threads added (steady)", "");
@@ -524,8 +528,8 @@ public final class Benchmarks {
                     start.p50() <= 100, "");
         }
         // the targets and the tables read in scenario order (the scenarios ran in the order that suits the clock)
-        results.targets.sort(java.util.Comparator.comparing(Results.Target::scenario));
-        results.tables.sort(java.util.Comparator.comparing(t -> t.title));
+        results.targets.sort(Comparator.comparing(Results.Target::scenario));
+        results.tables.sort(Comparator.comparing(t -> t.title));
     }
 
     private static void conditions(Results results, Plan plan) {

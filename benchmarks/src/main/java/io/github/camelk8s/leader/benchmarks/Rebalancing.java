@@ -7,11 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.github.camelk8s.leader.testsupport.CountingDispatcher;
 import io.github.camelk8s.leader.testsupport.FaultDispatcher;
 import io.github.camelk8s.leader.testsupport.MockApiServer;
@@ -412,7 +416,7 @@ final class Rebalancing {
     }
 
     /** The worst of the moves' figures, or "not even" when one never was. */
-    private static String worst(List<MoveOutcome> moves, java.util.function.ToDoubleFunction<MoveOutcome> figure) {
+    private static String worst(List<MoveOutcome> moves, ToDoubleFunction<MoveOutcome> figure) {
         if (!moves.stream().allMatch(MoveOutcome::even)) {
             return "not even within the timeout";
         }
@@ -420,7 +424,7 @@ final class Rebalancing {
     }
 
     /** The peer's worst figure for the move (any graceful move when null), for comparison. */
-    private static String peer(Outcome camel, Move move, java.util.function.ToDoubleFunction<MoveOutcome> figure,
+    private static String peer(Outcome camel, Move move, ToDoubleFunction<MoveOutcome> figure,
                                String unit) {
         if (camel == null) {
             return "";
@@ -443,10 +447,10 @@ final class Rebalancing {
         private record Write(long nanos, String lease, String candidate, String method, int code) {
         }
 
-        private final java.util.Queue<Write> writes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final Queue<Write> writes = new ConcurrentLinkedQueue<>();
 
         @Override
-        public void answered(FaultDispatcher.Request request, io.fabric8.mockwebserver.http.MockResponse response) {
+        public void answered(FaultDispatcher.Request request, MockResponse response) {
             int at = request.path().indexOf("/leases/");
             if (at >= 0 && !"GET".equals(request.method())) {
                 String lease = request.path().substring(at + "/leases/".length()).split("[?/]")[0];
@@ -473,7 +477,7 @@ final class Rebalancing {
         private final Map<String, AtomicLong[]> counts = new ConcurrentHashMap<>();
 
         @Override
-        public void answered(FaultDispatcher.Request request, io.fabric8.mockwebserver.http.MockResponse response) {
+        public void answered(FaultDispatcher.Request request, MockResponse response) {
             boolean slot = request.path().contains("/leases/" + RebalancingGroup.GROUP + "-member-");
             boolean pods = request.path().contains("/pods");
             if (slot || pods) {

@@ -3,7 +3,6 @@ package io.github.camelk8s.leader.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.github.camelk8s.leader.K8sLeaderComponent;
@@ -141,7 +139,8 @@ final class Scale {
             LOG.info("  {} x{} Leases: all led after {} s; threads +{} (of which the client's +{}; peak +{}), "
                      + "heap {} MB (+{} MB), {} watch connection(s), {} requests/min; new threads: {}; at the peak: {}",
                     impl.label, leases, String.format("%.1f", toAll), outcome.threadsAdded(),
-                    outcome.clientThreadsAdded(), outcome.peakThreadsAdded(), Math.round(heapAfter), Math.round(heapAfter - heapBefore),
+                    outcome.clientThreadsAdded(), outcome.peakThreadsAdded(), Math.round(heapAfter),
+                    Math.round(heapAfter - heapBefore),
                     outcome.openWatches(), Math.round(outcome.requestsPerMinute()), outcome.threadGroups(),
                     outcome.peakThreadGroups());
             return outcome;
@@ -157,20 +156,7 @@ final class Scale {
      * run outside a cluster at one); they are put back when the run closes.
      */
     private static Run k8sLeader(MockApiServer api, String namespace, String identity, int leases) throws Exception {
-        Map<String, String> autoConfiguration = Map.of(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, api.url(),
-                Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY, namespace,
-                Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false",
-                Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false",
-                Config.KUBERNETES_TRYNAMESPACE_PATH_SYSTEM_PROPERTY, "false");
-        Map<String, String> before = new HashMap<>();
-        autoConfiguration.forEach((key, value) -> before.put(key, System.setProperty(key, value)));
-        Runnable restore = () -> before.forEach((key, value) -> {
-            if (value == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, value);
-            }
-        });
+        MockApiServer.AutoConfiguration pointed = api.pointAutoConfigurationHere(namespace);
         CamelContext context = new DefaultCamelContext();
         K8sLeaderComponent component = new K8sLeaderComponent();
         K8sLeaderConfiguration options = component.getConfiguration();
@@ -188,7 +174,7 @@ final class Scale {
                 }
             }
         });
-        return camelRun(context, restore, leases);
+        return camelRun(context, pointed::close, leases);
     }
 
     private static Run camel(MockApiServer api, KubernetesClient client, String namespace, String identity, int leases)

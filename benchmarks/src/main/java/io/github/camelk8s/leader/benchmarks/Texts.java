@@ -101,8 +101,9 @@ final class Texts {
                 task until it has four), and its listener pool started a thread for every event that found the \
                 others busy: a thousand Leases won at once started dozens. Both pools now start a thread only when \
                 every running one is busy, up to 4 API and 2 listener threads, and let idle ones go after 30 s: at \
-                most 7 threads of the elector factory's (one per Kubernetes client) for any number of Leases (`ManyLeasesTest` checks the bound \
-                with 200 Leases and slow listeners). What the scale table counts beyond that belongs to the \
+                most 7 threads of the elector factory's (one per Kubernetes client) for any number of Leases \
+                (`ManyLeasesTest` checks the bound with 200 Leases and slow listeners). What the scale table counts \
+                beyond that belongs to the \
                 Kubernetes client. With fabric8's defaults, the client the component built for itself ran 13 \
                 threads at a thousand Leases: its executor delivers the informer's events on an unbounded cached \
                 pool (two hand-offs per event, so several threads stay alive at 500 events a second), and its own \

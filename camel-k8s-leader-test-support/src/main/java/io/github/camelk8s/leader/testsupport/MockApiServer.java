@@ -122,6 +122,34 @@ public final class MockApiServer implements AutoCloseable {
         return url;
     }
 
+    /** What {@link #pointAutoConfigurationHere} changed; closing it puts the system properties back. */
+    public interface AutoConfiguration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Points fabric8's auto-configuration at this server and {@code namespace}: the system properties that a client
+     * built from no Config reads (as they may point a pod run outside a cluster at an API server), with the
+     * kubeconfig, service account and namespace file turned off, so that this machine's own cannot interfere.
+     */
+    public AutoConfiguration pointAutoConfigurationHere(String namespace) {
+        Map<String, String> here = Map.of(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, url(),
+                Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY, namespace,
+                Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false",
+                Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false",
+                Config.KUBERNETES_TRYNAMESPACE_PATH_SYSTEM_PROPERTY, "false");
+        Map<String, String> before = new HashMap<>();
+        here.forEach((key, value) -> before.put(key, System.setProperty(key, value)));
+        return () -> before.forEach((key, value) -> {
+            if (value == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, value);
+            }
+        });
+    }
+
     /** The namespace the clients work in unless told otherwise. */
     public String namespace() {
         return namespace;
