@@ -63,8 +63,8 @@ public class K8sLeaderComponent extends DefaultComponent {
     static final int ROUTE_CONTROL_THREADS = 1;
     /** The suffixes of default identities drawn in this JVM (a handful: one per CamelContext). */
     private static final Set<String> SUFFIXES_DRAWN = ConcurrentHashMap.newKeySet();
-    /** How long an idle thread of the component's pools lives, as the electors' own. */
-    private static final long IDLE_SECONDS = 30;
+    /** How long an idle thread of the component's pools and of its own client lives, as the electors' own. */
+    static final long IDLE_SECONDS = 30;
 
     static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
     /** The longest request timeout of the client the component builds for itself. */

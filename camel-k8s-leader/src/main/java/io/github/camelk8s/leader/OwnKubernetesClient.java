@@ -42,14 +42,13 @@ final class OwnKubernetesClient {
     static final String TASK_THREAD_PREFIX = "k8s-leader-client-";
 
     private static final String VERTX_HTTP_CLIENT_FACTORY = "io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory";
-    private static final long IDLE_SECONDS = 30;
 
     private OwnKubernetesClient() {
     }
 
     /** A client with {@code config}; closing it ends its threads. */
     static KubernetesClient build(Config config) {
-        return build(config, IDLE_SECONDS);
+        return build(config, K8sLeaderComponent.IDLE_SECONDS);
     }
 
     /** As {@link #build(Config)}, with how long an idle thread of the client lives (shorter in tests). */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,7 +36,7 @@ final class MemberSlots {
 
     private final String prefix;
     private final long ownLeaseDurationNanos;
-    private final Map<Integer, Observed> slots = new TreeMap<>();
+    private final NavigableMap<Integer, Observed> slots = new TreeMap<>();
 
     MemberSlots(String group, long ownLeaseDurationNanos) {
         this.prefix = group + SLOT_INFIX;
@@ -106,9 +107,8 @@ final class MemberSlots {
 
     /** Whether a live member other than {@code self} holds a slot above {@code slot} at local time {@code nanos}. */
     boolean heldAboveByAnother(int slot, String self, long nanos) {
-        for (Map.Entry<Integer, Observed> entry : slots.entrySet()) {
-            if (entry.getKey() > slot && isValidlyHeld(entry.getKey(), nanos)
-                && !entry.getValue().record().holderIdentity().equals(self)) {
+        for (Map.Entry<Integer, Observed> entry : slots.tailMap(slot, false).entrySet()) {
+            if (isValidlyHeld(entry.getKey(), nanos) && !entry.getValue().record().holderIdentity().equals(self)) {
                 return true;
             }
         }

@@ -2,6 +2,8 @@ package io.github.camelk8s.leader.policy;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
 import io.github.camelk8s.leader.pods.CamelPod;
@@ -34,7 +36,7 @@ class RouteControlThreadsTest {
             @Override
             public void onStart(Route route) {
                 startedOn.add(Thread.currentThread().getName());
-                sleep(50);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
         });
 
@@ -61,13 +63,5 @@ class RouteControlThreadsTest {
 
     private static long startedRoutes(CamelPod pod) {
         return IntStream.range(0, LEASES).filter(i -> pod.routeStatus("work-" + i) == ServiceStatus.Started).count();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
